@@ -1,0 +1,224 @@
+"""Reading photos from disk: one photo, a list of photos, a folder of class folders.
+
+Every photo goes through `utils.preprocessing.resize_image` (RGB conversion,
+Lanczos resize, uint8), the same function used at prediction time, so a photo
+is prepared identically when training and when "trying your own photo".
+
+Decoding hundreds of JPEGs takes seconds; the decoded arrays can be cached in
+an HDF5 file (written atomically, rebuilt when stale or unreadable), which
+makes the second load about a hundred times faster.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import h5py
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from utils.preprocessing import _check_image_size, resize_image, to_rgb
+
+#: Bump when decoding or resizing changes, so old caches are not reused.
+CACHE_VERSION = "1"
+#: Files skipped silently when listing a folder (system clutter, not photos).
+IGNORED_NAMES = {"Thumbs.db", "desktop.ini"}
+
+
+def load_image(path: str | os.PathLike, image_size: int | None = None) -> np.ndarray:
+    """Read one photo as an (H, W, 3) uint8 RGB array.
+
+    Palette, grayscale and RGBA images are converted to RGB (transparency on
+    white); the EXIF orientation of phone photos is applied. With
+    `image_size`, the whole photo is resized to (image_size, image_size, 3)
+    with antialiasing. A missing file raises FileNotFoundError; a corrupt,
+    truncated, empty or non-image file raises ValueError naming the file.
+    """
+    path = Path(path)
+    if image_size is not None:
+        _check_image_size(image_size)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such image file")
+    try:
+        with Image.open(path) as image:
+            image.load()  # decode now: truncated files fail here, not later
+            image = ImageOps.exif_transpose(image)
+            if image_size is None:
+                return np.array(to_rgb(image), dtype=np.uint8)
+            return resize_image(image, image_size)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
+        reason = "empty file" if path.stat().st_size == 0 else f"{type(e).__name__}: {e}"
+        raise ValueError(f"{path}: not a readable image ({reason})") from None
+
+
+def _try_load(path: Path, image_size: int):
+    """(array, None) or (None, reason) for one photo."""
+    try:
+        return load_image(path, image_size), None
+    except (ValueError, OSError) as e:
+        return None, str(e).removeprefix(f"{path}: ")
+
+
+def decode_images(paths, image_size: int, workers: int | None = None):
+    """Decode and resize photos in a thread pool (Pillow releases the GIL while decoding).
+
+    Returns (images (k, S, S, 3) uint8 for the k readable photos, in order;
+    ok, a boolean mask over `paths`; failures [(path, reason)]).
+    """
+    paths = [Path(p) for p in paths]
+    workers = workers or min(4, os.cpu_count() or 1)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(lambda p: _try_load(p, image_size), paths))
+    ok = np.array([img is not None for img, _ in results], dtype=bool)
+    failures = [(p, reason) for p, (img, reason) in zip(paths, results) if img is None]
+    arrays = [img for img, _ in results if img is not None]
+    images = np.stack(arrays) if arrays else np.zeros((0, image_size, image_size, 3), np.uint8)
+    return images, ok, failures
+
+
+def read_cache(cache_file: str | os.PathLike, key: str) -> dict | None:
+    """The arrays stored in `cache_file` if it exists, is readable and was written for `key`; else None."""
+    try:
+        with h5py.File(cache_file, "r") as f:
+            if f.attrs.get("key") != key:
+                return None
+            data = {name: f[name][()] for name in f}
+    except (OSError, KeyError, ValueError):
+        return None
+    for name, value in data.items():
+        if value.dtype == object:  # variable-length strings come back as bytes
+            data[name] = [v.decode() if isinstance(v, bytes) else str(v) for v in value]
+    return data
+
+
+def write_cache(cache_file: str | os.PathLike, key: str, **arrays) -> None:
+    """Write arrays to an HDF5 cache atomically (temporary file, then rename).
+
+    Lists of strings are stored as variable-length UTF-8. Old caches with the
+    same name prefix (another manifest or set of files) are removed. A
+    read-only folder only costs the speed-up: a warning, no error.
+    """
+    cache_file = Path(cache_file)
+    tmp = cache_file.with_name(f"{cache_file.name}.{os.getpid()}.tmp")
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        with h5py.File(tmp, "w") as f:
+            f.attrs["key"] = key
+            for name, value in arrays.items():
+                if isinstance(value, list):
+                    f.create_dataset(name, data=[str(v) for v in value], dtype=h5py.string_dtype())
+                else:
+                    f.create_dataset(name, data=value)
+        os.replace(tmp, cache_file)
+    except OSError as e:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
+        warnings.warn(f"could not write the image cache {cache_file} ({e}); loading still works, uncached",
+                      stacklevel=3)
+        return
+    prefix = cache_file.name.rsplit("_", 1)[0] + "_"
+    for old in cache_file.parent.glob(prefix + "*.h5"):
+        if old != cache_file and old.name.rsplit("_", 1)[0] + "_" == prefix:
+            old.unlink(missing_ok=True)
+
+
+def load_images(paths, image_size: int, cache_file=None, key: str = "", workers: int | None = None):
+    """Decode `paths` to (m, S, S, 3) uint8, through an HDF5 cache if `cache_file` is given.
+
+    `key` must change whenever the photos or the way they are decoded change
+    (callers build it from paths, sizes, modification times and image_size).
+    Returns (images of the readable photos, failures [(path, reason)]).
+    """
+    _check_image_size(image_size)
+    if cache_file is not None:
+        cached = read_cache(cache_file, key)
+        if cached is not None and cached["images"].shape[1:] == (image_size, image_size, 3):
+            failures = [(Path(p), "unreadable when the cache was built") for p in cached.get("failed", [])]
+            return cached["images"], failures
+    images, ok, failures = decode_images(paths, image_size, workers)
+    if cache_file is not None:
+        write_cache(cache_file, key, images=images, failed=[str(p) for p, _ in failures])
+    return images, failures
+
+
+def _listing_key(files, image_size: int) -> str:
+    """A cache key from the files' relative paths, sizes and modification times."""
+    digest = hashlib.sha256(f"v{CACHE_VERSION}|{image_size}".encode())
+    for label, path, rel in files:
+        st = path.stat()
+        digest.update(f"|{label}|{rel}|{st.st_size}|{st.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+def list_image_folder(folder: str | os.PathLike, classes=None):
+    """The files of a class-per-subfolder tree: (classes, [(label, path, relative path)]).
+
+    Without `classes`, the subfolder names in sorted order are the classes
+    (label i = classes[i]). Raises FileNotFoundError / ValueError with the
+    expected layout when the folder is missing or not laid out that way.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"folder: {folder} does not exist")
+    subfolders = sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+    if classes is None:
+        classes = subfolders
+    classes = list(classes)
+    if not classes:
+        raise ValueError(
+            f"folder: expected one subfolder per class in {folder} (e.g. {folder}/cat/, {folder}/non_cat/), "
+            "found no subfolders"
+        )
+    absent = [c for c in classes if c not in subfolders]
+    if absent:
+        raise ValueError(f"classes: expected subfolders {classes} in {folder}, missing {absent}; found {subfolders}")
+    files = []
+    for label, name in enumerate(classes):
+        for path in sorted((folder / name).rglob("*")):
+            if path.is_file() and not path.name.startswith(".") and path.name not in IGNORED_NAMES:
+                files.append((label, path, path.relative_to(folder).as_posix()))
+    return classes, files
+
+
+def load_image_folder(folder: str | os.PathLike, image_size: int = 64, classes=None, cache_dir=None,
+                      workers: int | None = None, return_paths: bool = False):
+    """Load every photo of ``folder/<class>/...`` resized to image_size x image_size.
+
+    Returns (images (m, S, S, 3) uint8, labels (1, m) int64, classes) and,
+    with `return_paths`, the list of the m paths. Labels index `classes`
+    (default: the subfolder names sorted; pass ``classes=["non_cat", "cat"]``
+    to get 1 = cat for the project's folders). Photos are in class order, then
+    by path. Corrupt, truncated, empty or non-image files are skipped and
+    listed in one warning. With `cache_dir`, the decoded arrays are cached
+    there (HDF5), keyed by the files' paths, sizes, times and `image_size`.
+    """
+    _check_image_size(image_size)
+    folder = Path(folder)
+    classes, files = list_image_folder(folder, classes)
+    if not files:
+        raise ValueError(f"folder: no files in the class subfolders {classes} of {folder}")
+    labels_all = np.array([label for label, _, _ in files], dtype=np.int64)
+    paths = [path for _, path, _ in files]
+    cache_file = key = None
+    if cache_dir is not None:
+        key = _listing_key(files, image_size)
+        tag = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:8]
+        cache_file = Path(cache_dir) / f"folder_{folder.name}_{tag}_{image_size}_{key[:12]}.h5"
+    images, failures = load_images(paths, image_size, cache_file=cache_file, key=key or "", workers=workers)
+    failed = {Path(p) for p, _ in failures}
+    if failures:
+        listing = "; ".join(f"{p} ({reason})" for p, reason in failures)
+        warnings.warn(f"skipped {len(failures)} unreadable file(s) in {folder}: {listing}", stacklevel=2)
+    keep = np.array([p not in failed for p in paths], dtype=bool)
+    if not keep.any():
+        raise ValueError(f"folder: none of the {len(paths)} files in {folder} is a readable image")
+    labels = labels_all[keep].reshape(1, -1)
+    if return_paths:
+        return images, labels, classes, [p for p, k in zip(paths, keep) if k]
+    return images, labels, classes
