@@ -1,0 +1,144 @@
+"""The explorers in a real JupyterLab, in a real (headless) browser.
+
+What happens:
+1. scripts/install_browser.sh makes sure Debian's Chromium is at /usr/bin/chromium
+   (the test fails with a clear message if it cannot be installed);
+2. a temporary copy of playground.ipynb (outputs cleared, so the committed
+   notebook is never touched) is served by `jupyter lab` on 127.0.0.1, on a
+   free port, with a token and temporary config/data/runtime folders;
+3. Chromium (through Playwright, executable_path=/usr/bin/chromium) opens it,
+   runs the import cell and the planar-explorer cell, presses the right-arrow
+   key on the "hidden units" slider and checks that the decision-boundary
+   figure is redrawn (new PNG data and different pixels).
+
+Artefacts: artifacts/browser/ (page screenshots before/after, the JupyterLab
+log, a screenshot at the moment of a failure). The test also refreshes the
+README's picture, docs/images/planar_explorer.png.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "browser"))
+from lab import (  # noqa: E402
+    BrowserUnavailable,
+    JupyterLabServer,
+    Lab,
+    install_browser,
+    launch_chromium,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "playground.ipynb"
+ARTIFACTS = ROOT / "artifacts" / "browser"
+README_IMAGE = ROOT / "docs" / "images" / "planar_explorer.png"
+IMPORT_CELL = "from utils.explorers import"
+PLANAR_CELL = "planar_explorer("
+SLIDER = "hidden units"
+
+
+def _copy_without_outputs(src: Path, dst: Path) -> None:
+    """Copy a notebook, dropping outputs, execution counts and stored widget state."""
+    nb = json.loads(src.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell.get("cell_type") == "code":
+            cell["outputs"] = []
+            cell["execution_count"] = None
+    nb.get("metadata", {}).pop("widgets", None)
+    dst.write_text(json.dumps(nb, indent=1), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    try:
+        return install_browser()
+    except BrowserUnavailable as exc:
+        pytest.fail(f"The browser test needs Chromium: {exc}", pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def lab_server(chromium):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "failure.png").unlink(missing_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix="playground-"))
+    _copy_without_outputs(NOTEBOOK, workdir / NOTEBOOK.name)
+    # The kernel runs in the temporary folder: PYTHONPATH lets it import utils/.
+    server = JupyterLabServer(
+        workdir,
+        extra_env={"PYTHONPATH": str(ROOT)},
+        log_path=ARTIFACTS / "jupyterlab.log",
+    )
+    try:
+        server.start(timeout=90)
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def page(lab_server):
+    from playwright.sync_api import sync_playwright
+
+    profile = Path(tempfile.mkdtemp(prefix="chromium-profile-"))
+    pw = sync_playwright().start()
+    context = None
+    try:
+        try:
+            context = launch_chromium(pw, profile)
+        except Exception as exc:  # a browser that is installed but will not start
+            pytest.fail(f"Chromium did not start: {exc}", pytrace=False)
+        context.set_default_timeout(60_000)
+        page = context.pages[0] if context.pages else context.new_page()
+        yield page
+    finally:
+        if context is not None:
+            context.close()
+        pw.stop()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def _slider_value(cell, description: str) -> str:
+    slider = cell.locator(".widget-slider", has=cell.page.locator("label", has_text=description)).first
+    return slider.locator(".widget-readout").inner_text().strip()
+
+
+def test_planar_explorer_redraws_when_a_slider_moves(page, lab_server):
+    lab = Lab(page, lab_server)
+    try:
+        lab.open_notebook(NOTEBOOK.name)
+        lab.run_cell(lab.code_cell_containing(IMPORT_CELL))
+        cell = lab.code_cell_containing(PLANAR_CELL)
+        lab.run_cell(cell)
+        before = lab.wait_images(cell, count=1)
+        widget = cell.locator(".jp-OutputArea-output").first
+        widget.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / "planar_before.png"))
+        shot_before = widget.screenshot(path=str(ARTIFACTS / "planar_widget_before.png"), animations="disabled")
+        README_IMAGE.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ARTIFACTS / "planar_widget_before.png", README_IMAGE)
+
+        units_before = _slider_value(cell, SLIDER)
+        slider = cell.locator(".widget-slider", has=page.locator("label", has_text=SLIDER)).first
+        slider.locator(".noUi-handle").focus()
+        page.keyboard.press("ArrowRight")  # one step; sent on release (continuous_update=False)
+
+        after = lab.wait_images_change(cell, before, timeout_ms=60_000)
+        units_after = _slider_value(cell, SLIDER)
+        page.screenshot(path=str(ARTIFACTS / "planar_after.png"))
+        shot_after = widget.screenshot(path=str(ARTIFACTS / "planar_widget_after.png"), animations="disabled")
+    except Exception:
+        page.screenshot(path=str(ARTIFACTS / "failure.png"))
+        raise
+
+    assert int(units_after) == int(units_before) + 1
+    assert after != before, "the figure's PNG data did not change after moving the slider"
+    assert shot_after != shot_before, "the explorer looks the same after moving the slider"
+    assert README_IMAGE.stat().st_size > 10_000

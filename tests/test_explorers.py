@@ -1,0 +1,278 @@
+"""The explorers of utils/explorers.py, built headlessly (no browser, no kernel).
+
+Each test changes a control programmatically, as the browser would, and checks
+what the explorer shows: a new figure, a status line, a saved file.
+"""
+from __future__ import annotations
+
+import datetime
+import io
+import threading
+import time
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from utils.explorers import (Debouncer, cats_explorer, optimizer_explorer, optimizer_trajectories,
+                             photo_explorer, planar_explorer)
+from utils.persistence import load_parameters, predict_images
+
+
+def _png(explorer) -> bytes:
+    png = explorer.figure_png()
+    assert png.startswith(b"\x89PNG"), "the explorer shows no PNG figure"
+    return png
+
+
+# ------------------------------------------------------------------ debouncing
+
+def test_debouncer_runs_once_after_a_burst_of_calls():
+    calls = []
+    debouncer = Debouncer(lambda: calls.append(time.monotonic()), wait=0.2)
+    for _ in range(20):
+        debouncer()
+        time.sleep(0.005)
+    assert debouncer.wait_idle(10)
+    assert len(calls) == 1
+
+
+def test_debouncer_never_overlaps_and_reruns_once_for_calls_during_a_run():
+    running, overlaps, calls = threading.Lock(), [], []
+
+    def slow():
+        if not running.acquire(blocking=False):
+            overlaps.append(1)
+            return
+        try:
+            calls.append(1)
+            time.sleep(0.3)
+        finally:
+            running.release()
+
+    debouncer = Debouncer(slow, wait=0.05)
+    debouncer()
+    time.sleep(0.15)  # the first run is in progress
+    for _ in range(10):
+        debouncer()
+    assert debouncer.wait_idle(10)
+    assert calls == [1, 1] and not overlaps
+
+
+def test_debouncer_reports_errors_instead_of_losing_them_in_the_thread():
+    errors = []
+
+    def broken():
+        raise ValueError("boom")
+
+    debouncer = Debouncer(broken, wait=0.01, on_error=errors.append)
+    debouncer()
+    assert debouncer.wait_idle(10)
+    assert [str(e) for e in errors] == ["boom"]
+
+
+# ------------------------------------------------------------------ planar
+
+def test_planar_explorer_renders_its_initial_state_and_redraws_after_a_change():
+    explorer = planar_explorer(iterations=500, debounce=0.05)
+    assert repr(explorer) == "<planar explorer>"
+    first = _png(explorer)
+    assert explorer.runs == 1 and explorer.error is None
+    assert "Training accuracy" in explorer.status.value
+    explorer.controls["hidden_units"].value = 8
+    assert explorer.wait_idle(60)
+    assert explorer.runs == 2 and explorer.error is None
+    assert _png(explorer) != first
+
+
+def test_planar_explorer_many_quick_changes_train_once():
+    explorer = planar_explorer(iterations=200, debounce=0.3)
+    assert explorer.runs == 1
+    for units in range(2, 12):  # like a slider dragged over ten values
+        explorer.controls["hidden_units"].value = units
+    explorer.controls["learning_rate"].value = 0.5
+    assert explorer.wait_idle(60)
+    assert explorer.runs == 2
+
+
+def test_planar_explorer_every_control_is_used():
+    explorer = planar_explorer(iterations=200, debounce=None)  # synchronous: each change trains at once
+    pngs = {_png(explorer)}
+    changes = {"dataset": "moons", "activation": "relu", "lambd": 1.0, "keep_prob": 0.8, "iterations": 300,
+               "learning_rate": 0.1}
+    for name, value in changes.items():
+        explorer.controls[name].value = value
+        assert explorer.error is None, explorer.error
+        pngs.add(_png(explorer))
+    assert len(pngs) == len(changes) + 1
+    sliders = [c for c in explorer.controls.values() if hasattr(c, "continuous_update")]
+    assert sliders and not any(c.continuous_update for c in sliders)
+
+
+def test_planar_explorer_rejects_an_unknown_data_set():
+    with pytest.raises(ValueError, match="dataset"):
+        planar_explorer(dataset="bananas")
+
+
+# ------------------------------------------------------------------ optimisers
+
+def test_optimizer_trajectories_are_the_library_updates():
+    paths = optimizer_trajectories("ravine", learning_rate=0.1, beta=0.9, beta1=0.9, beta2=0.99, steps=3)
+    assert set(paths) == {"gd", "momentum", "rmsprop", "adam"}
+    gd = paths["gd"]
+    x, y = -9.0, 1.5
+    for t in range(3):  # f = 0.05 x^2 + y^2: x <- x - 0.1 * 0.1 x, y <- y - 0.1 * 2 y
+        x, y = x - 0.1 * 0.1 * x, y - 0.1 * 2 * y
+        assert gd[t + 1, :2] == pytest.approx([x, y])
+    # Adam's first step moves each coordinate by the learning rate against the gradient's sign.
+    assert paths["adam"][1, :2] == pytest.approx([-9.0 + 0.1, 1.5 - 0.1], abs=1e-6)
+    assert all(len(p) == 4 for p in paths.values())
+
+
+def test_optimizer_trajectories_stop_when_they_diverge():
+    paths = optimizer_trajectories("Rosenbrock", learning_rate=1.0, beta=0.9, beta1=0.9, beta2=0.99, steps=200)
+    assert len(paths["gd"]) < 201
+    assert np.isfinite(paths["gd"]).all()
+
+
+def test_optimizer_explorer_redraws_when_a_slider_moves():
+    explorer = optimizer_explorer(debounce=0.05)
+    first = _png(explorer)
+    for name, value in (("learning_rate", 0.05), ("beta", 0.5), ("beta1", 0.8), ("beta2", 0.9), ("surface", "saddle")):
+        before = _png(explorer)
+        explorer.controls[name].value = value
+        assert explorer.wait_idle(30)
+        assert explorer.error is None, explorer.error
+        assert _png(explorer) != before, name
+    assert _png(explorer) != first
+    assert "adam" in explorer.status.value
+
+
+# ------------------------------------------------------------------ cats (small synthetic photos)
+
+@pytest.fixture(scope="module")
+def tiny_cats():
+    """(X_train, y_train, X_val, y_val, preprocessing) for 8x8 "photos": bright = cat."""
+    rng = np.random.default_rng(0)
+    y = (np.arange(60) % 2).reshape(1, -1)
+    images = rng.integers(0, 120, size=(60, 8, 8, 3)).astype(np.uint8) + (y.ravel()[:, None, None, None] * 120)
+    images = images.astype(np.uint8)
+    X = (images.reshape(60, -1).T / 255.0).astype(np.float32)
+    mean, std = X.mean(axis=1, keepdims=True), X.std(axis=1, keepdims=True) + 1e-8
+    Xs = (X - mean) / std
+    preprocessing = {"image_size": 8, "scaling": "standardize", "mean": mean, "std": std}
+    return Xs[:, :40], y[:, :40], Xs[:, 40:], y[:, 40:], preprocessing
+
+
+def test_cats_explorer_trains_shows_progress_and_saves_a_valid_npz(tiny_cats, tmp_path):
+    target = tmp_path / "explorer_cats.npz"
+    explorer = cats_explorer(epochs=20, learning_rate=0.01, data=tiny_cats, save_path=target, image_size=8)
+    assert explorer.runs == 1 and explorer.error is None
+    first = _png(explorer)
+    assert explorer.progress.value == explorer.progress.max == 20
+    assert "validation accuracy" in explorer.live.value and "validation accuracy" in explorer.status.value
+    assert not explorer.buttons["save"].disabled
+
+    explorer.controls["epochs"].value = 40
+    explorer.controls["depth"].value = 2
+    explorer.buttons["train"].click()
+    assert explorer.wait_idle(60)
+    assert explorer.runs == 2 and explorer.error is None
+    assert explorer.progress.value == 40
+    assert explorer.model.layer_dims_ == [192, 7, 7, 1]
+    assert _png(explorer) != first
+
+    assert not target.exists()
+    explorer.buttons["save"].click()
+    assert target.is_file() and explorer.saved_path == target
+    assert "Saved to" in explorer.status.value
+    parameters, metadata = load_parameters(target)
+    assert metadata["layer_dims"] == [192, 7, 7, 1]
+    assert metadata["preprocessing"]["image_size"] == 8
+    assert len(metadata["history"]["cost"]) == 40
+    photos = np.random.default_rng(1).integers(0, 256, size=(3, 8, 8, 3)).astype(np.uint8)
+    p = predict_images(photos, parameters, metadata)
+    assert p.shape == (3,) and np.all((p >= 0) & (p <= 1))
+    assert list(tmp_path.iterdir()) == [target]  # written atomically: no temporary file left behind
+
+
+def test_cats_explorer_saves_to_its_own_file_by_default(tiny_cats):
+    explorer = cats_explorer(train=False, data=tiny_cats)
+    assert explorer.save_path.name == "explorer_cats.npz"
+    assert explorer.save_path.parent.name == "parameters_saved"
+    assert explorer.model is None and explorer.buttons["save"].disabled
+    explorer.save()  # nothing trained: a message, no file
+    assert "Train first" in explorer.status.value
+
+
+def test_cats_explorer_stop_button_ends_training_early(tiny_cats, tmp_path):
+    explorer = cats_explorer(train=False, data=tiny_cats, image_size=8, epochs=1000, save_path=tmp_path / "c.npz")
+    seen = threading.Event()
+    explorer.progress.observe(lambda change: seen.set() if change["new"] >= 5 else None, names="value")
+    explorer.train()
+    assert seen.wait(30)
+    explorer.stop()
+    assert explorer.wait_idle(60)
+    assert explorer.model is not None and explorer.model.n_epochs_ < 1000
+    assert "(stopped)" in explorer.status.value
+
+
+# ------------------------------------------------------------------ your own photo
+
+@pytest.fixture
+def saved_dir(tiny_cats, tmp_path):
+    explorer = cats_explorer(epochs=20, learning_rate=0.01, data=tiny_cats, image_size=8,
+                             save_path=tmp_path / "explorer_cats.npz")
+    explorer.save()
+    return tmp_path
+
+
+def _upload(explorer, name: str, content: bytes):
+    explorer.controls["upload"].value = ({
+        "name": name, "type": "image/png", "size": len(content), "content": memoryview(content),
+        "last_modified": datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc),
+    },)
+
+
+def _photo_bytes(colour=(250, 250, 250), size=(40, 30), fmt="PNG") -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, format=fmt)
+    return buffer.getvalue()
+
+
+def test_photo_explorer_classifies_an_uploaded_photo(saved_dir):
+    explorer = photo_explorer(parameters_dir=saved_dir)
+    assert explorer.controls["model"].options == ("explorer_cats.npz",)
+    _upload(explorer, "bright.jpg", _photo_bytes(fmt="JPEG"))
+    assert explorer.error is None, explorer.error
+    assert explorer.probability is not None and 0 <= explorer.probability <= 1
+    assert bytes(explorer.picture.value).startswith(b"\x89PNG")
+    assert "P(cat)" in explorer.verdict.value
+    assert "bright.jpg: 40×30 pixels" in explorer.status.value
+    bright = explorer.probability
+    _upload(explorer, "dark.png", _photo_bytes(colour=(5, 5, 5)))
+    assert explorer.probability is not None and explorer.probability != bright
+
+
+def test_photo_explorer_explains_a_corrupt_upload(saved_dir):
+    explorer = photo_explorer(parameters_dir=saved_dir)
+    good = _photo_bytes()
+    for name, content in (("broken.png", good[: len(good) // 2]), ("notes.txt", b"not an image at all"),
+                          ("empty.jpg", b"")):
+        _upload(explorer, name, content)
+        assert explorer.probability is None
+        assert f"Could not read {name} as an image" in explorer.status.value
+        assert bytes(explorer.picture.value) == b""
+
+
+def test_photo_explorer_without_saved_networks_says_what_to_do(tmp_path):
+    explorer = photo_explorer(parameters_dir=tmp_path)
+    assert "No saved cat classifier" in explorer.status.value
+    _upload(explorer, "cat.png", _photo_bytes())
+    assert explorer.probability is None and "No saved cat classifier" in explorer.status.value
+
+
+def test_photo_explorer_ignores_files_that_are_not_cat_classifiers(saved_dir):
+    (saved_dir / "garbage.npz").write_bytes(b"not a zip")
+    explorer = photo_explorer(parameters_dir=saved_dir)
+    assert explorer.controls["model"].options == ("explorer_cats.npz",)
