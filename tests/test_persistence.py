@@ -1,0 +1,162 @@
+"""Saving / loading parameters: round trip, atomic write, shape refusal, no pickle, predict_images."""
+
+import json
+import os
+
+import numpy as np
+import pytest
+
+import utils
+from utils import persistence
+from utils.deep import L_model_forward
+from utils.initializers import initialize_parameters_deep
+from utils.persistence import load_parameters, predict_images, save_parameters
+from utils.preprocessing import fit_standardizer, images_to_matrix
+
+DIMS = [12, 4, 3, 1]  # 2x2x3 photos
+
+
+def params(dims=DIMS, seed=0):
+    return initialize_parameters_deep(dims, "he", seed=seed)
+
+
+def photos(m=5, seed=0):
+    return np.random.default_rng(seed).integers(0, 256, (m, 2, 2, 3), dtype=np.uint8)
+
+
+def test_round_trip_with_full_metadata(tmp_path):
+    p = params()
+    X = images_to_matrix(photos(20))
+    stats = fit_standardizer(X)
+    preprocessing = {"image_size": 2, "scaling": "standardize", **stats}
+    history = {"cost": [np.float32(0.7), 0.5], "train_accuracy": [0.5, 0.75]}
+    path = save_parameters(tmp_path / "net.npz", p, activations=["relu", "relu", "sigmoid"],
+                           preprocessing=preprocessing, dataset="catvnoncat",
+                           accuracies={"train": 0.98, "test": 0.8}, history=history)
+    loaded, meta = load_parameters(path, expected_layer_dims=DIMS)
+    assert set(loaded) == set(p)
+    for k in p:
+        np.testing.assert_array_equal(loaded[k], p[k])
+        assert loaded[k].dtype == p[k].dtype
+    assert meta["layer_dims"] == DIMS and meta["version"] == utils.__version__ == "1.0.0"
+    assert meta["activations"] == ["relu", "relu", "sigmoid"]
+    assert meta["dataset"] == "catvnoncat" and meta["accuracies"] == {"train": 0.98, "test": 0.8}
+    assert meta["history"]["cost"] == pytest.approx([0.7, 0.5])
+    np.testing.assert_array_equal(meta["preprocessing"]["mean"], stats["mean"])
+    np.testing.assert_array_equal(meta["preprocessing"]["std"], stats["std"])
+    assert meta["preprocessing"]["scaling"] == "standardize"
+
+
+def test_file_layout_is_plain_arrays_and_json(tmp_path):
+    path = save_parameters(tmp_path / "net.npz", params(), preprocessing={"image_size": 2, "scaling": "unit"})
+    with np.load(path, allow_pickle=False) as data:
+        assert sorted(data.files) == ["W1", "W2", "W3", "__metadata__", "b1", "b2", "b3"]
+        assert data["__metadata__"].shape == () and data["__metadata__"].dtype.kind == "U"
+        assert all(data[k].dtype != object for k in data.files)
+        meta = json.loads(str(data["__metadata__"]))
+    assert meta["preprocessing"] == {"image_size": 2, "scaling": "unit"}
+
+
+def test_load_reads_with_allow_pickle_false(tmp_path, monkeypatch):
+    path = save_parameters(tmp_path / "net.npz", params())
+    calls = []
+    real_load = np.load
+    monkeypatch.setattr(persistence.np, "load", lambda *a, **k: calls.append(k) or real_load(*a, **k))
+    load_parameters(path)
+    assert calls == [{"allow_pickle": False}]
+
+
+def test_pickled_object_arrays_are_refused(tmp_path):
+    path = tmp_path / "evil.npz"
+    np.savez(path, W1=np.array([{"x": 1}], dtype=object), b1=np.zeros((1, 1)), __metadata__=np.array("{}"))
+    with pytest.raises(ValueError, match=r"is not a readable \.npz parameters file .*allow_pickle=False"):
+        load_parameters(path)
+
+
+def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path, monkeypatch):
+    path = tmp_path / "net.npz"
+    old = params(seed=1)
+    save_parameters(path, old)
+    before = path.read_bytes()
+
+    def failing_savez(file, **arrays):
+        file.write(b"PK\x03\x04 half a zip file")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(persistence.np, "savez", failing_savez)
+    with pytest.raises(OSError, match="disk full"):
+        save_parameters(path, params(seed=2))
+    assert path.read_bytes() == before
+    loaded, _ = load_parameters(path)
+    np.testing.assert_array_equal(loaded["W1"], old["W1"])
+    assert os.listdir(tmp_path) == ["net.npz"]  # no temporary file left behind
+
+
+def test_mismatched_shapes_are_refused_per_layer(tmp_path):
+    path = save_parameters(tmp_path / "net.npz", params())
+    with pytest.raises(ValueError, match=r"expected layer_dims \[12, 5, 3, 1\], found \[12, 4, 3, 1\] "
+                                         r"\(W1: expected \(5, 12\), found \(4, 12\); W2: expected \(3, 5\), found \(3, 4\)\)"):
+        load_parameters(path, expected_layer_dims=[12, 5, 3, 1])
+    with pytest.raises(ValueError, match=r"W4: expected \(2, 1\), found no layer"):
+        load_parameters(path, expected_layer_dims=[12, 4, 3, 1, 2])
+
+
+def test_missing_corrupt_and_foreign_files(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"path: no parameters file at .*nothing\.npz"):
+        load_parameters(tmp_path / "nothing.npz")
+    garbage = tmp_path / "garbage.npz"
+    garbage.write_bytes(b"this is not a zip archive")
+    with pytest.raises(ValueError, match=r"garbage\.npz' is not a readable \.npz parameters file"):
+        load_parameters(garbage)
+    good = save_parameters(tmp_path / "good.npz", params())
+    truncated = tmp_path / "truncated.npz"
+    truncated.write_bytes(good.read_bytes()[:200])
+    with pytest.raises(ValueError, match=r"truncated\.npz' is not a readable \.npz parameters file"):
+        load_parameters(truncated)
+    npy = tmp_path / "array.npy"
+    np.save(npy, np.zeros(3))
+    with pytest.raises(ValueError, match=r"not an \.npz archive"):
+        load_parameters(npy)
+    other = tmp_path / "other.npz"
+    np.savez(other, x=np.zeros(3))
+    with pytest.raises(ValueError, match=r"not one written by save_parameters \(keys \['x'\]\)"):
+        load_parameters(other)
+
+
+def test_save_refuses_bad_names_and_non_finite_parameters(tmp_path):
+    with pytest.raises(ValueError, match=r"path: expected a file name ending in \.npz, got '.*net\.pkl'"):
+        save_parameters(tmp_path / "net.pkl", params())
+    p = params()
+    p["W2"][0, 0] = np.nan
+    with pytest.raises(ValueError, match=r"parameters\['W2'\]: expected finite values, got 1 NaN or inf"):
+        save_parameters(tmp_path / "net.npz", p)
+
+
+@pytest.mark.parametrize("scaling", ["unit", "standardize"])
+def test_predict_images_applies_the_recorded_preprocessing(tmp_path, scaling):
+    p = params()
+    train = photos(30, seed=1)
+    preprocessing = {"image_size": 2, "scaling": scaling}
+    X = images_to_matrix(train)
+    if scaling == "standardize":
+        stats = fit_standardizer(X)
+        preprocessing.update(stats)
+    path = save_parameters(tmp_path / "net.npz", p, activations=["relu", "relu", "sigmoid"],
+                           preprocessing=preprocessing)
+    loaded, meta = load_parameters(path)
+    new = photos(4, seed=2)
+    Xn = images_to_matrix(new)
+    if scaling == "standardize":
+        Xn = (Xn - stats["mean"]) / stats["std"]
+    expected, _ = L_model_forward(Xn.astype(np.float32), p)
+    proba = predict_images(new, loaded, meta)
+    assert proba.shape == (4,)
+    np.testing.assert_allclose(proba, expected[0], rtol=1e-5)
+    # larger photos are resized to the recorded size first
+    big = np.repeat(np.repeat(new, 8, axis=1), 8, axis=2)
+    assert predict_images(big, loaded, meta).shape == (4,)
+
+
+def test_predict_images_needs_preprocessing_metadata():
+    with pytest.raises(ValueError, match=r"metadata: expected a 'preprocessing' entry, got keys \['dataset'\]"):
+        predict_images(photos(1), params(), {"dataset": "x"})

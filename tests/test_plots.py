@@ -1,0 +1,76 @@
+"""Plots return titled, labelled matplotlib objects (Agg backend, nothing shown)."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from utils import plot_costs  # noqa: E402
+from utils.plots import (plot_accuracy_curves, plot_confusion_matrix, plot_cost_curve,  # noqa: E402
+                         plot_decision_boundary, plot_image_grid)
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def assert_labelled(ax):
+    assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+
+
+def test_plot_costs_course_style():
+    ax = plot_costs([0.7, 0.5, 0.3], 0.0075)
+    assert_labelled(ax)
+    assert "0.0075" in ax.get_title() and "nats" in ax.get_ylabel()
+    x, y = ax.lines[0].get_data()
+    np.testing.assert_array_equal(x, [0, 100, 200])
+    np.testing.assert_allclose(y, [0.7, 0.5, 0.3])
+    assert ax.get_legend() is not None
+
+
+def test_cost_curve_on_given_axes():
+    fig, ax = plt.subplots()
+    assert plot_cost_curve([1.0, 0.5], ax=ax, label="lr 0.1") is ax
+    assert ax.get_legend().get_texts()[0].get_text() == "lr 0.1"
+
+
+def test_accuracy_curves_train_and_validation_in_percent():
+    ax = plot_accuracy_curves({"train_accuracy": [0.5, 0.9], "val_accuracy": [0.4, 0.8]})
+    assert_labelled(ax)
+    assert "%" in ax.get_ylabel()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["train", "validation"]
+    np.testing.assert_allclose(ax.lines[1].get_ydata(), [40, 80])
+    assert len(plot_accuracy_curves({"train_accuracy": [0.5], "val_accuracy": []}).lines) == 1
+
+
+def test_decision_boundary():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((2, 40))
+    Y = (X[0:1] > 0).astype(int)
+    ax = plot_decision_boundary(lambda P: (P[0] > 0).astype(int), X, Y, resolution=50)
+    assert_labelled(ax)
+    assert len(ax.collections) >= 2 and ax.get_legend() is not None
+    with pytest.raises(ValueError, match=r"X: expected 2-D points of shape \(2, m\), got \(3, 40\)"):
+        plot_decision_boundary(lambda P: P[0] > 0, np.zeros((3, 40)), Y)
+
+
+def test_image_grid_titles_and_wrong_predictions_in_red():
+    images = np.random.default_rng(0).integers(0, 256, (6, 8, 8, 3), dtype=np.uint8)
+    fig = plot_image_grid(images, np.array([[1, 0, 1, 0, 1, 0]]), np.array([[1, 0, 0, 0, 1, 1]]), ncols=3)
+    axes = [ax for ax in fig.axes if ax.images]
+    assert len(axes) == 6
+    assert axes[0].get_title() == "label: cat\npredicted: cat"
+    assert axes[2].title.get_color() == "red" and axes[0].title.get_color() == "black"
+    assert fig._suptitle.get_text()
+
+
+def test_confusion_matrix_plot():
+    ax = plot_confusion_matrix(np.array([[5, 1], [2, 7]]), ["non-cat", "cat"])
+    assert_labelled(ax)
+    assert sorted(t.get_text() for t in ax.texts) == ["1", "2", "5", "7"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["non-cat", "cat"]

@@ -1,0 +1,130 @@
+"""Gradient checking: backprop against central differences, in float64.
+
+For every parameter theta_i:
+
+    g_approx_i = (J(theta + eps e_i) - J(theta - eps e_i)) / (2 eps)
+    difference = ||g_approx - g|| / (||g_approx|| + ||g||)
+
+Below ~1e-7 the backward pass is right; above ~1e-3 it is almost surely wrong.
+Works for any network of this library: any activations, binary or categorical
+cross-entropy, L2 and dropout (the masks are drawn once and held fixed, so J
+is a deterministic function of theta).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .costs import compute_cost_from_logits, compute_cost
+from .deep import FUSED_OUTPUTS, L_model_backward, L_model_forward, num_layers, resolve_activations
+from .regularization import dropout_mask
+
+
+def _keys(parameters):
+    L = num_layers(parameters)
+    return [k for l in range(1, L + 1) for k in (f"W{l}", f"b{l}")]
+
+
+def dictionary_to_vector(parameters):
+    """Stack W1, b1, ..., WL, bL (each flattened row by row) into one column (n, 1).
+
+    Returns (theta, keys) where keys[i] names the parameter entry i comes from.
+    """
+    keys, columns = [], []
+    for key in _keys(parameters):
+        value = np.asarray(parameters[key])
+        columns.append(value.reshape(-1, 1))
+        keys += [key] * value.size
+    return np.concatenate(columns, axis=0), keys
+
+
+def vector_to_dictionary(theta, layer_dims):
+    """Inverse of `dictionary_to_vector` for layer_dims = [n_0, ..., n_L]."""
+    theta = np.asarray(theta).ravel()
+    expected = sum(layer_dims[l] * (layer_dims[l - 1] + 1) for l in range(1, len(layer_dims)))
+    if theta.size != expected:
+        raise ValueError(f"theta: expected {expected} entries for layer_dims {list(layer_dims)}, got {theta.size}")
+    parameters, start = {}, 0
+    for l in range(1, len(layer_dims)):
+        n, n_prev = layer_dims[l], layer_dims[l - 1]
+        parameters[f"W{l}"] = theta[start:start + n * n_prev].reshape(n, n_prev)
+        start += n * n_prev
+        parameters[f"b{l}"] = theta[start:start + n].reshape(n, 1)
+        start += n
+    return parameters
+
+
+def gradients_to_vector(gradients):
+    """Stack dW1, db1, ..., dWL, dbL in the order of `dictionary_to_vector`; shape (n, 1)."""
+    L = num_layers({k[1:]: v for k, v in gradients.items() if k.startswith("dW")})
+    return np.concatenate([np.asarray(gradients[f"d{p}{l}"]).reshape(-1, 1)
+                           for l in range(1, L + 1) for p in ("W", "b")], axis=0)
+
+
+def relative_error(approx, exact):
+    """||approx - exact|| / (||approx|| + ||exact||) (0 when both are zero)."""
+    denominator = np.linalg.norm(approx) + np.linalg.norm(exact)
+    return float(np.linalg.norm(approx - exact) / denominator) if denominator else 0.0
+
+
+def draw_masks(X, parameters, keep_prob, seed=0):
+    """Fixed dropout masks for the hidden layers: a list of L-1 boolean (n_l, m) arrays."""
+    rng = np.random.default_rng(seed)
+    L = num_layers(parameters)
+    return [dropout_mask((parameters[f"W{l}"].shape[0], X.shape[1]), keep_prob, rng) for l in range(1, L)]
+
+
+def network_cost(parameters, X, Y, activations=None, lambd=0.0, keep_prob=1.0, masks=None):
+    """J(theta): the network's cost with fixed dropout masks (stable, from the logits)."""
+    AL, caches = L_model_forward(X, parameters, activations, keep_prob, masks=masks, validate=False)
+    names = resolve_activations(activations, len(caches))
+    if names[-1] in FUSED_OUTPUTS:
+        return compute_cost_from_logits(caches[-1][1], Y, parameters, lambd)
+    return compute_cost(AL, Y, parameters, lambd)
+
+
+def backprop_gradients(parameters, X, Y, activations=None, lambd=0.0, keep_prob=1.0, masks=None):
+    """The grads dict from `L_model_backward` with the same fixed masks."""
+    AL, caches = L_model_forward(X, parameters, activations, keep_prob, masks=masks, validate=False)
+    return L_model_backward(AL, Y, caches, activations, lambd)
+
+
+def gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7, print_msg=False, activations=None,
+                     lambd=0.0, keep_prob=1.0, masks=None, seed=0):
+    """Relative error between backprop `gradients` and central differences of the cost.
+
+    Everything is converted to float64. gradients=None computes them with
+    `L_model_backward`. With keep_prob < 1, pass the `masks` used to compute
+    `gradients` (or gradients=None and masks are drawn once from `seed`).
+    Cost per check: 2 forward passes per parameter, so use small networks.
+    """
+    parameters = {k: np.asarray(v, dtype=np.float64) for k, v in parameters.items()}
+    X, Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
+    if keep_prob < 1 and masks is None:
+        if gradients is not None:
+            raise ValueError("masks: expected the dropout masks used to compute `gradients` when keep_prob < 1, "
+                             "got None (or pass gradients=None)")
+        masks = draw_masks(X, parameters, keep_prob, seed)
+    if gradients is None:
+        gradients = backprop_gradients(parameters, X, Y, activations, lambd, keep_prob, masks)
+    grad = gradients_to_vector(gradients).astype(np.float64).ravel()
+    theta, _ = dictionary_to_vector(parameters)
+    theta = theta.ravel()
+    layer_dims = [parameters["W1"].shape[1]] + [parameters[f"W{l}"].shape[0] for l in range(1, num_layers(parameters) + 1)]
+    approx = np.empty_like(theta)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        for i in range(theta.size):
+            saved = theta[i]
+            theta[i] = saved + epsilon
+            J_plus = network_cost(vector_to_dictionary(theta, layer_dims), X, Y, activations, lambd, keep_prob, masks)
+            theta[i] = saved - epsilon
+            J_minus = network_cost(vector_to_dictionary(theta, layer_dims), X, Y, activations, lambd, keep_prob, masks)
+            theta[i] = saved
+            approx[i] = (J_plus - J_minus) / (2 * epsilon)
+    difference = relative_error(approx, grad)
+    if print_msg:
+        if difference > 2e-7:
+            print(f"\033[93mThere is a mistake in the backward propagation! difference = {difference}\033[0m")
+        else:
+            print(f"\033[92mYour backward propagation works perfectly fine! difference = {difference}\033[0m")
+    return difference

@@ -1,0 +1,90 @@
+"""Initial weights and biases.
+
+Biases start at zero. Weights W_l of shape (n_l, n_{l-1}) are drawn, layer by
+layer in order, from the *legacy* ``np.random.RandomState(seed).randn`` stream
+(a local generator, not the global state), so the same seed gives the course's
+numbers exactly:
+
+    method     W_l =                                   note
+    "zeros"    0                                       every unit stays identical (symmetry)
+    "random"   randn * scale                           course: scale 0.01, or 10 for "large"
+    "xavier"   randn * sqrt(1 / n_{l-1})               the course's deep init ("/ np.sqrt(n_prev)")
+    "glorot"   randn * sqrt(2 / (n_{l-1} + n_l))       Glorot & Bengio (2010)
+    "he"       randn * sqrt(2 / n_{l-1})               He et al. (2015), for ReLU
+
+``initialize_parameters_deep([12288, 20, 7, 5, 1], "xavier", seed=1)`` is the
+initialisation of the course's application notebook (train 98.6 %, test 80 %).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+METHODS = ("zeros", "random", "xavier", "glorot", "he")
+
+
+def _generator(seed):
+    """A legacy RandomState from an int seed (or an existing RandomState / Generator)."""
+    if isinstance(seed, (np.random.RandomState, np.random.Generator)):
+        return seed
+    return np.random.RandomState(seed)
+
+
+def _standard_normal(rng, shape):
+    return rng.randn(*shape) if isinstance(rng, np.random.RandomState) else rng.standard_normal(shape)
+
+
+def weight_scale(method, n_prev, n, scale=0.01):
+    """The factor multiplying a standard-normal draw for layer (n, n_prev)."""
+    if method == "random":
+        return scale
+    if method == "xavier":
+        return np.sqrt(1.0 / n_prev)
+    if method == "glorot":
+        return np.sqrt(2.0 / (n_prev + n))
+    if method == "he":
+        return np.sqrt(2.0 / n_prev)
+    if method == "zeros":
+        return 0.0
+    raise ValueError(f"method: expected one of {METHODS}, got {method!r}")
+
+
+def check_layer_dims(layer_dims):
+    """layer_dims must be a list of >= 2 positive integers [n_x, n_1, ..., n_L]."""
+    dims = list(layer_dims) if not isinstance(layer_dims, (str, bytes)) else None
+    if (dims is None or len(dims) < 2
+            or not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n >= 1 for n in dims)):
+        raise ValueError(
+            f"layer_dims: expected a list of at least 2 positive integers [n_x, n_1, ..., n_L], got {layer_dims!r}"
+        )
+    return [int(n) for n in dims]
+
+
+def initialize_parameters_deep(layer_dims, method="xavier", seed=1, dtype=np.float32, scale=0.01):
+    """Parameters {"W1", "b1", ..., "WL", "bL"} for layer_dims = [n_0, n_1, ..., n_L].
+
+    W_l: (n_l, n_{l-1}) = randn * weight_scale(method); b_l: (n_l, 1) zeros.
+    Draws happen in float64 (so seeds reproduce the course) and are cast to `dtype`.
+    """
+    dims = check_layer_dims(layer_dims)
+    if method not in METHODS:
+        raise ValueError(f"method: expected one of {METHODS}, got {method!r}")
+    rng = _generator(seed)
+    parameters = {}
+    for l in range(1, len(dims)):
+        shape = (dims[l], dims[l - 1])
+        if method == "zeros":
+            W = np.zeros(shape)
+        else:
+            W = _standard_normal(rng, shape) * weight_scale(method, dims[l - 1], dims[l], scale)
+        parameters[f"W{l}"] = W.astype(dtype)
+        parameters[f"b{l}"] = np.zeros((dims[l], 1), dtype=dtype)
+    return parameters
+
+
+def initialize_parameters(n_x, n_h, n_y, seed=1, dtype=np.float32, scale=0.01):
+    """The course's 2-layer initialisation: W1 (n_h, n_x), W2 (n_y, n_h) = randn * 0.01, b = 0.
+
+    Same draw order as the course (``np.random.seed(1)``; W1 then W2).
+    """
+    return initialize_parameters_deep([n_x, n_h, n_y], "random", seed=seed, dtype=dtype, scale=scale)

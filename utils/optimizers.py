@@ -1,0 +1,155 @@
+"""Optimisers (gradient descent, momentum, RMSprop, Adam), learning-rate schedules, mini-batches.
+
+Every update takes the parameters dict and the grads dict {"dW1", "db1", ...}
+and returns new dicts (the arrays passed in are not modified).
+
+    momentum  v = beta v + (1 - beta) dW;                 W -= alpha v
+    RMSprop   s = beta2 s + (1 - beta2) dW^2;             W -= alpha dW / (sqrt(s) + eps)
+    Adam      v = beta1 v + (1 - beta1) dW;  s = beta2 s + (1 - beta2) dW^2
+              v^ = v / (1 - beta1^t);  s^ = s / (1 - beta2^t)   (bias correction, t = 1, 2, ...)
+              W -= alpha v^ / (sqrt(s^) + eps)
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .deep import num_layers, update_parameters
+
+OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
+
+
+def check_optimizer(name):
+    if name not in OPTIMIZERS:
+        raise ValueError(f"optimizer: expected one of {OPTIMIZERS}, got {name!r}")
+    return name
+
+
+def update_parameters_with_gd(parameters, grads, learning_rate):
+    """W_l <- W_l - alpha dW_l, b_l <- b_l - alpha db_l (same as `deep.update_parameters`)."""
+    return update_parameters(parameters, grads, learning_rate)
+
+
+def _zeros_like_grads(parameters):
+    return {f"d{key}": np.zeros_like(value) for key, value in parameters.items()
+            if key[0] in "Wb" and key[1:].isdigit()}
+
+
+def initialize_velocity(parameters):
+    """v = {"dW1": zeros like W1, "db1": zeros like b1, ...} for momentum."""
+    return _zeros_like_grads(parameters)
+
+
+def update_parameters_with_momentum(parameters, grads, v, beta, learning_rate):
+    """Momentum step: v = beta v + (1 - beta) grad; param -= alpha v. Returns (parameters, v)."""
+    new, v = dict(parameters), dict(v)
+    for l in range(1, num_layers(parameters) + 1):
+        for p in ("W", "b"):
+            key = f"d{p}{l}"
+            v[key] = beta * v[key] + (1 - beta) * grads[key]
+            new[f"{p}{l}"] = parameters[f"{p}{l}"] - learning_rate * v[key]
+    return new, v
+
+
+def initialize_rmsprop(parameters):
+    """s = {"dW1": zeros like W1, ...}: the running mean of squared gradients."""
+    return _zeros_like_grads(parameters)
+
+
+def update_parameters_with_rmsprop(parameters, grads, s, beta2=0.999, learning_rate=0.001, epsilon=1e-8):
+    """RMSprop step: s = beta2 s + (1 - beta2) grad^2; param -= alpha grad / (sqrt(s) + eps).
+
+    Returns (parameters, s).
+    """
+    new, s = dict(parameters), dict(s)
+    for l in range(1, num_layers(parameters) + 1):
+        for p in ("W", "b"):
+            key, g = f"d{p}{l}", grads[f"d{p}{l}"]
+            s[key] = beta2 * s[key] + (1 - beta2) * (g * g)
+            new[f"{p}{l}"] = parameters[f"{p}{l}"] - learning_rate * g / (np.sqrt(s[key]) + epsilon)
+    return new, s
+
+
+def initialize_adam(parameters):
+    """(v, s): two dicts of zeros like the grads, for Adam's first and second moments."""
+    return _zeros_like_grads(parameters), _zeros_like_grads(parameters)
+
+
+def update_parameters_with_adam(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999,
+                                epsilon=1e-8):
+    """Adam step number t (t >= 1, counts updates) with bias correction.
+
+    Returns (parameters, v, s, v_corrected, s_corrected) like the course.
+    """
+    if not isinstance(t, (int, np.integer)) or t < 1:
+        raise ValueError(f"t: expected the Adam step count, an integer >= 1, got {t!r}")
+    new, v, s = dict(parameters), dict(v), dict(s)
+    v_corrected, s_corrected = {}, {}
+    c1, c2 = 1 - beta1 ** t, 1 - beta2 ** t
+    for l in range(1, num_layers(parameters) + 1):
+        for p in ("W", "b"):
+            key, g = f"d{p}{l}", grads[f"d{p}{l}"]
+            v[key] = beta1 * v[key] + (1 - beta1) * g
+            s[key] = beta2 * s[key] + (1 - beta2) * (g * g)
+            v_corrected[key] = v[key] / c1
+            s_corrected[key] = s[key] / c2
+            new[f"{p}{l}"] = parameters[f"{p}{l}"] - learning_rate * v_corrected[key] / (np.sqrt(s_corrected[key]) + epsilon)
+    return new, v, s, v_corrected, s_corrected
+
+
+# ------------------------------------------------------------------ schedules
+
+SCHEDULES = (None, "inverse_time", "exponential", "step")
+
+
+def update_lr(learning_rate0, epoch_num, decay_rate):
+    """Inverse-time decay: alpha = alpha0 / (1 + decay_rate * epoch_num)."""
+    return learning_rate0 / (1 + decay_rate * epoch_num)
+
+
+def exponential_lr(learning_rate0, epoch_num, decay_rate):
+    """Exponential decay: alpha = alpha0 * exp(-decay_rate * epoch_num)."""
+    return learning_rate0 * math.exp(-decay_rate * epoch_num)
+
+
+def schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval=1000):
+    """Step (fixed-interval) decay: alpha = alpha0 / (1 + decay_rate * floor(epoch_num / time_interval))."""
+    return learning_rate0 / (1 + decay_rate * (epoch_num // time_interval))
+
+
+def learning_rate_at(schedule, learning_rate0, epoch_num, decay_rate, time_interval=1000):
+    """The learning rate of epoch `epoch_num` under `schedule` (None: constant)."""
+    if schedule is None:
+        return learning_rate0
+    if schedule == "inverse_time":
+        return update_lr(learning_rate0, epoch_num, decay_rate)
+    if schedule == "exponential":
+        return exponential_lr(learning_rate0, epoch_num, decay_rate)
+    if schedule == "step":
+        return schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval)
+    raise ValueError(f"lr_schedule: expected one of {SCHEDULES}, got {schedule!r}")
+
+
+# ------------------------------------------------------------------ mini-batches
+
+def random_mini_batches(X, Y, mini_batch_size=64, seed=0):
+    """Shuffle the m columns of (X, Y) and cut them into mini-batches.
+
+    X: (n_x, m), Y: (n_y, m) -> [(X_1, Y_1), ...], each of mini_batch_size
+    columns except possibly the last (m mod mini_batch_size). The permutation
+    is ``np.random.RandomState(seed).permutation(m)``, the course's order.
+    """
+    X, Y = np.asarray(X), np.asarray(Y)
+    if X.ndim != 2 or Y.ndim != 2 or X.shape[1] != Y.shape[1]:
+        raise ValueError(f"Y: expected (n_y, m) with the same m as X {X.shape}, got {Y.shape}")
+    m = X.shape[1]
+    if m == 0:
+        raise ValueError(f"X: expected at least one example, got an empty batch of shape {X.shape}")
+    if not isinstance(mini_batch_size, (int, np.integer)) or mini_batch_size < 1:
+        raise ValueError(f"mini_batch_size: expected a positive integer, got {mini_batch_size!r}")
+    permutation = np.random.RandomState(seed).permutation(m)
+    shuffled_X, shuffled_Y = X[:, permutation], Y[:, permutation]
+    return [(shuffled_X[:, k:k + mini_batch_size], shuffled_Y[:, k:k + mini_batch_size])
+            for k in range(0, m, mini_batch_size)]
