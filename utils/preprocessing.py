@@ -1,8 +1,9 @@
 """Turning photos into the matrices a network reads.
 
-A colour photo of size H x W is an array of shape (H, W, 3) with values 0..255.
-A fully-connected network reads one *column* per example, so a batch of m
-photos becomes a matrix X of shape (n_x, m) with n_x = H * W * 3.
+A colour photo of size H x W is an array of shape (H, W, 3) with values 0..255
+(a grey picture, such as a handwritten digit, is (H, W)). A fully-connected
+network reads one *column* per example, so a batch of m pictures becomes a
+matrix X of shape (n_x, m) with n_x = H * W * 3 (or H * W for grey ones).
 
 Every function here is the single place that step is done: the data loaders,
 the notebooks, `predict_images` and the command line all call these, so a
@@ -12,6 +13,7 @@ The preprocessing applied to a data set is described by a small dict, stored
 next to the trained parameters (see `utils.persistence`)::
 
     {"image_size": 64, "scaling": "unit"}                       # X / 255
+    {"image_size": 28, "scaling": "unit", "channels": 1}        # grey pictures
     {"image_size": 64, "scaling": "standardize",
      "mean": <(n_x, 1) array>, "std": <(n_x, 1) array>}          # (X/255 - mean) / std
 """
@@ -56,16 +58,19 @@ def resize_image(image: Image.Image, image_size: int) -> np.ndarray:
 
 
 def resize_images(images: np.ndarray, image_size: int) -> np.ndarray:
-    """Resize a batch (m, H, W, 3) uint8 to (m, image_size, image_size, 3) uint8."""
+    """Resize a batch (m, H, W, 3) or grey (m, H, W) uint8 to image_size x image_size."""
     images = check_images(images)
     _check_image_size(image_size)
     if images.shape[1:3] == (image_size, image_size):
         return images
+    if images.ndim == 3:  # grey: keep one channel
+        size = (image_size, image_size)
+        return np.stack([np.asarray(Image.fromarray(img).resize(size, Image.Resampling.LANCZOS)) for img in images])
     return np.stack([resize_image(Image.fromarray(img), image_size) for img in images])
 
 
 def images_to_matrix(images: np.ndarray, dtype=np.float32) -> np.ndarray:
-    """Flatten (m, H, W, 3) uint8 photos to X of shape (n_x, m), scaled to [0, 1].
+    """Flatten (m, H, W, 3) uint8 photos (or grey (m, H, W)) to X of shape (n_x, m), scaled to [0, 1].
 
     Column j of X is photo j, read row by row: X[:, j] = images[j].reshape(-1) / 255.
     """
@@ -105,6 +110,7 @@ def standardize(X: np.ndarray, stats: dict) -> np.ndarray:
 def preprocess_images(images: np.ndarray, preprocessing: dict, dtype=np.float32) -> np.ndarray:
     """Apply a recorded preprocessing to raw (m, H, W, 3) uint8 photos; return X (n_x, m).
 
+    With `preprocessing["channels"] == 1` the pictures must be grey, (m, H, W).
     Steps: resize to `preprocessing["image_size"]`, flatten and divide by 255,
     then standardise with the stored training mean / std if
     `preprocessing["scaling"] == "standardize"`.
@@ -114,6 +120,14 @@ def preprocess_images(images: np.ndarray, preprocessing: dict, dtype=np.float32)
     scaling = preprocessing.get("scaling", "unit")
     if scaling not in SCALINGS:
         raise ValueError(f"preprocessing['scaling']: expected one of {SCALINGS}, got {scaling!r}")
+    channels = int(preprocessing.get("channels", 3))
+    images = check_images(images)
+    if channels not in (1, 3):
+        raise ValueError(f"preprocessing['channels']: expected 1 (grey) or 3 (RGB), got {channels}")
+    if (images.ndim == 3) != (channels == 1):
+        found = "grey (m, H, W)" if images.ndim == 3 else "colour (m, H, W, 3)"
+        raise ValueError(f"images: these parameters were trained on {'grey' if channels == 1 else 'colour'} "
+                         f"pictures (channels = {channels}), got {found} pictures of shape {images.shape}")
     X = images_to_matrix(resize_images(images, int(preprocessing["image_size"])), dtype=dtype)
     if scaling == "standardize":
         X = standardize(X, preprocessing)
@@ -121,15 +135,15 @@ def preprocess_images(images: np.ndarray, preprocessing: dict, dtype=np.float32)
 
 
 def check_images(images) -> np.ndarray:
-    """Validate a batch of photos: a uint8 array of shape (m, H, W, 3) with m >= 1."""
+    """Validate a batch: uint8 of shape (m, H, W, 3) (colour) or (m, H, W) (grey), with m >= 1."""
     images = np.asarray(images)
     if images.ndim == 3 and images.shape[-1] == 3:
         raise ValueError(
             f"images: expected a batch of shape (m, H, W, 3), got one image of shape {images.shape}; "
             "wrap it as images[None] or np.stack([image])"
         )
-    if images.ndim != 4 or images.shape[-1] != 3:
-        raise ValueError(f"images: expected shape (m, H, W, 3), got {images.shape}")
+    if not (images.ndim == 3 or (images.ndim == 4 and images.shape[-1] == 3)):
+        raise ValueError(f"images: expected shape (m, H, W, 3) for colour or (m, H, W) for grey, got {images.shape}")
     if images.shape[0] == 0:
         raise ValueError("images: expected at least one image, got an empty batch (m = 0)")
     if images.dtype != np.uint8:
