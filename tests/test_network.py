@@ -163,3 +163,20 @@ def test_save_and_load_round_trip(tmp_path):
     assert loaded.output_ == "softmax" and loaded.n_classes_ == 3
     assert loaded.metadata_["dataset"] == "blobs" and loaded.learning_rate == 0.1
     assert loaded.history_["cost"] == pytest.approx(model.history_["cost"])
+
+
+def test_init_scale_reaches_random_initialisation():
+    X = np.random.default_rng(0).standard_normal((2, 50)).astype(np.float32)
+    Y = (X[:1] > 0).astype(int)
+    small = NeuralNetwork((5,), initialization="random", init_scale=0.01, epochs=1).fit(X, Y)
+    large = NeuralNetwork((5,), initialization="random", init_scale=10, epochs=1).fit(X, Y)
+    ratio = np.abs(large.parameters_["W1"]).mean() / np.abs(small.parameters_["W1"]).mean()
+    assert 500 < ratio < 1500  # 10 / 0.01 = 1000, less one tiny gradient step each
+    assert large.get_params()["init_scale"] == 10
+
+
+def test_logistic_regression_reports_no_hidden_activation():
+    model = NeuralNetwork(hidden_layers=())
+    assert "activations=()" in repr(model)
+    assert model.get_params()["activations"] == []
+    assert NeuralNetwork(**model.get_params()).hidden_layers == []

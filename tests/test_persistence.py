@@ -160,3 +160,26 @@ def test_predict_images_applies_the_recorded_preprocessing(tmp_path, scaling):
 def test_predict_images_needs_preprocessing_metadata():
     with pytest.raises(ValueError, match=r"metadata: expected a 'preprocessing' entry, got keys \['dataset'\]"):
         predict_images(photos(1), params(), {"dataset": "x"})
+
+
+def test_saved_file_is_readable_by_others(tmp_path):
+    path = save_parameters(tmp_path / "p.npz", initialize_parameters_deep([4, 3, 1], "he", seed=0))
+    assert os.stat(path).st_mode & 0o777 == 0o644
+
+
+def test_predict_images_refuses_metadata_of_another_input_size():
+    parameters = initialize_parameters_deep([16 * 16 * 3, 4, 1], "he", seed=0)
+    photos = np.zeros((2, 16, 16, 3), np.uint8)
+    assert predict_images(photos, parameters, {"preprocessing": {"image_size": 16}}).shape == (2,)
+    with pytest.raises(ValueError, match=r"W1 expects n_x = 768 inputs, but the recorded preprocessing makes "
+                                         r"32x32x3 = 3072"):
+        predict_images(photos, parameters, {"preprocessing": {"image_size": 32}})
+
+
+def test_predict_images_on_grey_pictures():
+    parameters = initialize_parameters_deep([28 * 28, 5, 10], "he", seed=0)
+    digits = np.zeros((3, 28, 28), np.uint8)
+    probs = predict_images(digits, parameters, {"preprocessing": {"image_size": 28, "channels": 1},
+                                                "activations": ["relu", "softmax"]})
+    assert probs.shape == (10, 3)
+    np.testing.assert_allclose(probs.sum(axis=0), 1.0, rtol=1e-5)

@@ -46,7 +46,11 @@ class NeuralNetwork:
     initialization: "he", "xavier" (course), "glorot", "random", "zeros".
     optimizer: "gd", "momentum" (beta), "rmsprop" (beta2, epsilon), "adam" (beta1, beta2, epsilon).
     batch_size: None for full batch, else mini-batches reshuffled every epoch (seed + epoch).
-    lambd: L2 strength; keep_prob: inverted-dropout keep probability of hidden units.
+    init_scale: the weight scale of initialization="random" (course: 0.01; 10 shows "too large").
+    lambd: L2 strength. The penalty is lambd / (2 m) * sum ||W||^2 with m the examples of the
+    batch the gradient is computed on, so with mini-batches the same lambd regularises more
+    strongly than full batch (by m_train / batch_size).
+    keep_prob: inverted-dropout keep probability of hidden units.
     lr_schedule: None, "inverse_time", "exponential" or "step" (every `time_interval` epochs), with decay_rate.
     early_stopping: stop when the validation cost has not improved for `patience`
     epochs and restore the best parameters (needs X_val, Y_val in `fit`).
@@ -64,7 +68,7 @@ class NeuralNetwork:
                  learning_rate=0.0075, epochs=3000, optimizer="gd", batch_size=None, lambd=0.0, keep_prob=1.0,
                  beta=0.9, beta1=0.9, beta2=0.999, epsilon=1e-8, lr_schedule=None, decay_rate=1.0,
                  time_interval=1000, early_stopping=False, patience=10, seed=1, dtype=np.float32,
-                 progress=False, print_cost=False):
+                 progress=False, print_cost=False, init_scale=0.01):
         self.hidden_layers = [int(n) for n in hidden_layers]
         if any(n < 1 for n in self.hidden_layers):
             raise ValueError(f"hidden_layers: expected positive layer sizes, got {list(hidden_layers)}")
@@ -84,7 +88,7 @@ class NeuralNetwork:
             raise ValueError(f"lr_schedule: expected one of {SCHEDULES}, got {lr_schedule!r}")
         if batch_size is not None and (not isinstance(batch_size, (int, np.integer)) or batch_size < 1):
             raise ValueError(f"batch_size: expected None (full batch) or a positive integer, got {batch_size!r}")
-        self.output, self.initialization = output, initialization
+        self.output, self.initialization, self.init_scale = output, initialization, float(init_scale)
         self.learning_rate = check_learning_rate(learning_rate)
         self.epochs = check_iterations(epochs, "epochs")
         self.optimizer = check_optimizer(optimizer)
@@ -150,7 +154,8 @@ class NeuralNetwork:
             raise ValueError("X_val: expected a validation set for early_stopping=True, got None")
         self.layer_dims_ = [X.shape[0], *self.hidden_layers, Y.shape[0]]
         self.activations_ = self._hidden_activations + [self.output_]
-        self.parameters_ = initialize_parameters_deep(self.layer_dims_, self.initialization, self.seed, self.dtype)
+        self.parameters_ = initialize_parameters_deep(self.layer_dims_, self.initialization, self.seed, self.dtype,
+                                                      scale=self.init_scale)
         self.history_ = {"cost": [], "train_accuracy": [], "val_cost": [], "val_accuracy": [], "learning_rate": []}
         self.best_epoch_ = None
         self._train(X, Y, X_val, Y_val, callback)
@@ -210,7 +215,7 @@ class NeuralNetwork:
                 if self.print_cost and (epoch % 100 == 0 or epoch == self.epochs - 1):
                     print(f"Cost after epoch {epoch}: {total_cost / m}")
                 if bar is not None:
-                    bar.set_postfix(cost=f"{total_cost / m:.4f}")
+                    bar.set_postfix(cost=f"{total_cost / m:.4f}", refresh=False)
                 stop = False
                 if self.early_stopping:
                     val_cost = self.history_["val_cost"][-1]
@@ -265,8 +270,10 @@ class NeuralNetwork:
         """The constructor arguments (JSON-compatible)."""
         keys = ("hidden_layers", "activations", "output", "initialization", "learning_rate", "epochs", "optimizer",
                 "batch_size", "lambd", "keep_prob", "beta", "beta1", "beta2", "epsilon", "lr_schedule",
-                "decay_rate", "time_interval", "early_stopping", "patience", "seed")
+                "decay_rate", "time_interval", "early_stopping", "patience", "seed", "init_scale")
         params = {k: getattr(self, k) for k in keys}
+        if not self.hidden_layers:
+            params["activations"] = []  # no hidden layer: the hidden activation is not used
         params["dtype"] = self.dtype.name
         return params
 
@@ -294,7 +301,8 @@ class NeuralNetwork:
         return model
 
     def __repr__(self):
-        return (f"NeuralNetwork(hidden_layers={tuple(self.hidden_layers)}, activations={self.activations!r}, "
+        activations = self.activations if self.hidden_layers else ()
+        return (f"NeuralNetwork(hidden_layers={tuple(self.hidden_layers)}, activations={activations!r}, "
                 f"optimizer={self.optimizer!r}, learning_rate={self.learning_rate}, epochs={self.epochs})")
 
 

@@ -95,6 +95,7 @@ def save_parameters(path, parameters, **metadata):
     try:
         with os.fdopen(fd, "wb") as f:
             np.savez(f, **arrays)
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; a parameters file is meant to be shared
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -155,6 +156,13 @@ def predict_images(images, parameters, metadata):
     """
     if "preprocessing" not in metadata:
         raise ValueError(f"metadata: expected a 'preprocessing' entry, got keys {sorted(metadata)}")
-    X = preprocess_images(images, metadata["preprocessing"], dtype=parameters["W1"].dtype)
+    recipe = metadata["preprocessing"]
+    size, channels = int(recipe.get("image_size", 0)), int(recipe.get("channels", 3))
+    n_x = parameters["W1"].shape[1]
+    if n_x != size * size * channels:
+        raise ValueError(f"parameters: W1 expects n_x = {n_x} inputs, but the recorded preprocessing makes "
+                         f"{size}x{size}x{channels} = {size * size * channels}; the metadata does not belong "
+                         "to these parameters")
+    X = preprocess_images(images, recipe, dtype=parameters["W1"].dtype)
     AL, _ = L_model_forward(X, parameters, metadata.get("activations"))
     return AL[0] if AL.shape[0] == 1 else AL
