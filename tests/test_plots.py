@@ -74,3 +74,12 @@ def test_confusion_matrix_plot():
     assert_labelled(ax)
     assert sorted(t.get_text() for t in ax.texts) == ["1", "2", "5", "7"]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["non-cat", "cat"]
+
+
+def test_accuracy_curves_accept_arrays_reloaded_from_npz():
+    history = {"train_accuracy": np.array([0.5, 0.75, 1.0]), "val_accuracy": np.array([0.5, 0.5, 0.75])}
+    ax = plot_accuracy_curves(history, val_label="test")
+    (train, test) = ax.get_lines()
+    assert list(train.get_xdata()) == [1, 2, 3]
+    assert list(test.get_ydata()) == [50.0, 50.0, 75.0]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["train", "test"]

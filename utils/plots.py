@@ -33,14 +33,18 @@ def plot_cost_curve(costs, learning_rate=None, every=1, ax=None, label=None):
     return ax
 
 
-def plot_accuracy_curves(history, ax=None):
-    """Train (and validation, if recorded) accuracy in % against the epoch, from `NeuralNetwork.history_`."""
+def plot_accuracy_curves(history, ax=None, val_label="validation"):
+    """Train (and validation, if recorded) accuracy in % against the epoch (1, 2, ...), from `NeuralNetwork.history_`.
+
+    `history` may hold lists or arrays (as reloaded from an .npz file); `val_label`
+    names the second curve (e.g. "test" when no validation split is used).
+    """
     ax = _axes(ax)
     train = np.asarray(history["train_accuracy"], dtype=float) * 100
-    ax.plot(np.arange(train.size), train, label="train")
-    val = history.get("val_accuracy") or []
-    if len(val):
-        ax.plot(np.arange(len(val)), np.asarray(val, dtype=float) * 100, label="validation")
+    ax.plot(np.arange(1, train.size + 1), train, label="train")
+    val = history.get("val_accuracy")
+    if val is not None and len(val):
+        ax.plot(np.arange(1, len(val) + 1), np.asarray(val, dtype=float) * 100, label=val_label)
     ax.set_xlabel("epoch")
     ax.set_ylabel("accuracy (%)")
     ax.set_title("Accuracy during training")
