@@ -11,6 +11,7 @@ import pytest
 from utils.images import load_image
 from utils.network import NeuralNetwork
 from utils.persistence import load_parameters, predict_images, save_parameters
+from cli_support import assert_one_line_error
 
 ROOT = Path(__file__).resolve().parent.parent
 PHOTOS = ROOT / "Datasets" / "cats_vs_noncats" / "test"
@@ -22,15 +23,6 @@ def run(module, *args):
                "OPENBLAS_NUM_THREADS": "1"}
     return subprocess.run([sys.executable, "-m", module, *map(str, args)], capture_output=True, text=True,
                           env=environ, cwd=ROOT, timeout=120)
-
-
-def assert_one_line_error(result, code, *fragments):
-    assert result.returncode == code, result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
-    assert "Traceback" not in result.stderr
-    for fragment in fragments:
-        assert fragment in lines[0], lines[0]
 
 
 @pytest.fixture(scope="module")

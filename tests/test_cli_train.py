@@ -14,6 +14,7 @@ import pytest
 from utils.datasets import load_catvnoncat
 from utils.network import NeuralNetwork
 from utils.persistence import load_parameters, predict_images
+from cli_support import assert_one_line_error
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,15 +26,6 @@ def run(*args, env=None, cwd=None):
                "OPENBLAS_NUM_THREADS": "1", **(env or {})}
     return subprocess.run([sys.executable, "-m", "utils.train", *map(str, args)], capture_output=True, text=True,
                           env=environ, cwd=cwd or ROOT, timeout=120)
-
-
-def assert_one_line_error(result, code, *fragments):
-    assert result.returncode == code, result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
-    assert "Traceback" not in result.stderr
-    for fragment in fragments:
-        assert fragment in lines[0], lines[0]
 
 
 def accuracy_row(stdout, split):

@@ -223,3 +223,11 @@ def test_cli_http_error_is_one_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert status == 1 and err.startswith("error: 2 file(s) failed") and "HTTP 404" in err
     assert "Traceback" not in err and err.count("\n") == 1
+
+
+def test_explicit_base_url_beats_a_mirror_in_the_environment(server, manifest, handful, tmp_path, monkeypatch):
+    """CI sets $DATASETS_MIRROR; an explicit --base-url must still download over HTTP."""
+    monkeypatch.setenv("DATASETS_MIRROR", str(tmp_path / "no-such-mirror"))
+    result = _get(server, manifest, tmp_path / "Datasets")
+    assert result["fetched"] == len(handful)
+    assert len(server.requests) == len(handful)

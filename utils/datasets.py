@@ -493,17 +493,19 @@ def download(names=None, root=None, mirror=None, base_url=None, workers: int = 8
     """Make sure every file of the named data sets is in place and verified.
 
     Files already present with the right SHA-256 are left alone (a second run
-    only re-hashes, about 30 MB). The others are copied from `mirror` (or
-    $DATASETS_MIRROR) if given, else downloaded from `base_url` (or
-    $DATASETS_BASE_URL, laid out like the mirror) or the pinned public
-    addresses, in parallel. Returns {"ok": n, "fetched": n}.
+    only re-hashes, about 30 MB). The others are copied from `mirror` if
+    given, else downloaded from `base_url` (laid out like the mirror) if given,
+    else taken from $DATASETS_MIRROR, $DATASETS_BASE_URL or the pinned public
+    addresses, in that order: an explicit argument beats the environment.
+    Downloads run in parallel. Returns {"ok": n, "fetched": n}.
     Raises DatasetError listing every file that could not be fetched.
     """
     from tqdm.auto import tqdm
 
     root = Path(root) if root is not None else datasets_dir()
-    mirror = mirror if mirror is not None else os.environ.get("DATASETS_MIRROR") or None
-    base_url = base_url if base_url is not None else os.environ.get("DATASETS_BASE_URL") or None
+    if mirror is None and base_url is None:  # nothing explicit: the environment decides
+        mirror = os.environ.get("DATASETS_MIRROR") or None
+        base_url = os.environ.get("DATASETS_BASE_URL") or None
     entries = entries_for(names, manifest)
     if mirror is not None:
         mirror = Path(mirror).expanduser().resolve()
