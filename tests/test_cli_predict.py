@@ -95,9 +95,9 @@ def test_refuses_digits_parameters(tmp_path, photos):
     X, y = np.random.default_rng(0).random((784, 20)), np.arange(20) % 10
     model = NeuralNetwork(hidden_layers=(8,), epochs=1).fit(X, y)
     path = model.save(tmp_path / "digits.npz", dataset="digits",
-                      preprocessing={"image_size": 28, "scaling": "unit", "color": "grayscale"})
+                      preprocessing={"image_size": 28, "scaling": "unit", "channels": 1})
     assert_one_line_error(run("utils.predict", "-p", path, photos[0]), 1,
-                          "was trained on 'digits' (28x28 grayscale images, 10 outputs)", "not on colour cat photos")
+                          "was trained on 'digits' (28x28 grey images, 10 outputs)", "not on colour cat photos")
 
 
 def test_refuses_planar_parameters(tmp_path, photos):

@@ -102,7 +102,7 @@ def test_digits_softmax(tmp_path):
     assert result.returncode == 0, result.stderr
     _, meta = load_parameters(out)
     assert meta["layer_dims"] == [784, 16, 10] and meta["activations"][-1] == "softmax"
-    assert meta["preprocessing"]["color"] == "grayscale" and meta["n_classes"] == 10
+    assert meta["preprocessing"]["channels"] == 1 and meta["n_classes"] == 10
 
 
 @pytest.mark.parametrize("args, fragment", [

@@ -59,8 +59,8 @@ def check_cat_classifier(parameters: dict, metadata: dict, shown: str) -> None:
         raise cli.CLIError(f"{shown} records no image preprocessing (data set {dataset!r}, layer_dims {dims}): it "
                            "was not made for photos; use parameters trained on catvnoncat or cats_vs_noncats")
     size = int(preprocessing["image_size"])
-    if preprocessing.get("color", "rgb") != "rgb":
-        raise cli.CLIError(f"{shown} was trained on {dataset!r} ({size}x{size} {preprocessing['color']} images, "
+    if int(preprocessing.get("channels", 3)) != 3 or preprocessing.get("color", "rgb") != "rgb":
+        raise cli.CLIError(f"{shown} was trained on {dataset!r} ({size}x{size} grey images, "
                            f"{dims[-1]} outputs), not on colour cat photos")
     if dims[-1] != 1:
         raise cli.CLIError(f"{shown} has {dims[-1]} output units (data set {dataset!r}); predict needs a cat / "

@@ -148,12 +148,11 @@ def _digits(image_size, scaling, val_fraction):
 
     train_x, train_y, test_x, test_y = load_digits()
     train, val, reason = _carve((train_x, train_y), val_fraction, "digits")
-    # utils.preprocessing.images_to_matrix only takes RGB batches: the same flattening, for grayscale.
-    flat = [None if split is None else (split[0].reshape(len(split[0]), -1).T.astype(np.float32) / 255, split[1])
+    flat = [None if split is None else (images_to_matrix(split[0]), split[1])
             for split in (train, val, (test_x, test_y))]
     X_val, Y_val = flat[1] if flat[1] is not None else (None, None)
     return Data("digits", *flat[0], X_val, Y_val, *flat[2],
-                {"image_size": 28, "scaling": "unit", "color": "grayscale"}, [str(d) for d in range(10)],
+                {"image_size": 28, "scaling": "unit", "channels": 1}, [str(d) for d in range(10)],
                 "28x28 grayscale MNIST digits, 10 classes", reason)
 
 
