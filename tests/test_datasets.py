@@ -260,3 +260,18 @@ def test_digits_offline_stratified_and_seeded(tmp_path, use_root):
 def test_digits_bad_fraction(fraction):
     with pytest.raises(ValueError, match="test_fraction"):
         ds.load_digits(test_fraction=fraction)
+
+
+def test_stratified_holdout_keeps_every_class_share():
+    labels = np.repeat(np.arange(3), [50, 30, 20])
+    rest, held = ds.stratified_holdout(labels, 0.2, seed=1)
+    assert sorted(np.concatenate([rest, held]).tolist()) == list(range(100))  # a partition
+    assert np.bincount(labels[held]).tolist() == [10, 6, 4]
+    np.testing.assert_array_equal(ds.stratified_holdout(labels, 0.2, seed=1)[1], held)  # seeded
+    assert not np.array_equal(ds.stratified_holdout(labels, 0.2, seed=2)[1], held)
+
+
+@pytest.mark.parametrize("fraction", [0, 1, -0.1, 1.5])
+def test_stratified_holdout_refuses_a_fraction_outside_0_1(fraction):
+    with pytest.raises(ValueError, match="fraction: expected a number strictly between 0 and 1"):
+        ds.stratified_holdout(np.zeros(10), fraction)

@@ -189,30 +189,28 @@ def _safe_relpath(text: str, what: str) -> str:
     return text
 
 
-def read_files_manifest(path: str | os.PathLike = FILES_MANIFEST) -> list[FileEntry]:
-    """Rows of ``Datasets/files.csv`` (dataset, source, path, sha256, bytes)."""
-    path = Path(path)
+def _manifest_rows(path: Path) -> list[dict]:
+    """The rows of a committed CSV manifest, as dicts keyed by its header."""
     if not path.is_file():
         raise DatasetError(f"manifest {path} is missing; it is committed in the repository (git checkout it)")
     with open(path, newline="") as f:
-        return [
-            FileEntry(r["dataset"], _safe_relpath(r["source"], path.name), _safe_relpath(r["path"], path.name),
+        return list(csv.DictReader(f))
+
+
+def read_files_manifest(path: str | os.PathLike = FILES_MANIFEST) -> list[FileEntry]:
+    """Rows of ``Datasets/files.csv`` (dataset, source, path, sha256, bytes)."""
+    path = Path(path)
+    return [FileEntry(r["dataset"], _safe_relpath(r["source"], path.name), _safe_relpath(r["path"], path.name),
                       r["sha256"].lower(), int(r["bytes"]))
-            for r in csv.DictReader(f)
-        ]
+            for r in _manifest_rows(path)]
 
 
 def read_split_manifest(path: str | os.PathLike = SPLIT_MANIFEST) -> list[SplitRow]:
     """Rows of ``Datasets/cats_vs_noncats_split.csv`` in their committed order."""
     path = Path(path)
-    if not path.is_file():
-        raise DatasetError(f"manifest {path} is missing; it is committed in the repository (git checkout it)")
-    with open(path, newline="") as f:
-        return [
-            SplitRow(_safe_relpath(r["path"], path.name), r["sha256"].lower(), int(r["label"]), r["split"],
+    return [SplitRow(_safe_relpath(r["path"], path.name), r["sha256"].lower(), int(r["label"]), r["split"],
                      r["source"])
-            for r in csv.DictReader(f)
-        ]
+            for r in _manifest_rows(path)]
 
 
 def manifest_hash(path: str | os.PathLike = SPLIT_MANIFEST) -> str:
@@ -731,16 +729,32 @@ def load_digits(test_fraction: float = 0.2, seed: int = 0, *, cache: bool = True
         raise ValueError(f"test_fraction: expected a number strictly between 0 and 1, got {test_fraction!r}")
     X, y = _mnist5k(datasets_dir() / "cache" if cache else None)
     rng = np.random.default_rng(seed)
-    train_idx, test_idx = [], []
-    for digit in np.unique(y):
-        idx = rng.permutation(np.flatnonzero(y == digit))
-        n_test = int(round(test_fraction * len(idx)))
-        test_idx.append(idx[:n_test])
-        train_idx.append(idx[n_test:])
-    train_idx = rng.permutation(np.concatenate(train_idx))
-    test_idx = rng.permutation(np.concatenate(test_idx))
+    train_idx, test_idx = stratified_holdout(y, test_fraction, rng)
+    train_idx, test_idx = rng.permutation(train_idx), rng.permutation(test_idx)
     images = X.reshape(-1, 28, 28)
     return images[train_idx], y[train_idx], images[test_idx], y[test_idx]
+
+
+def stratified_holdout(labels, fraction: float, seed=0):
+    """Hold out `fraction` of every class: returns (rest_idx, held_idx), two index arrays.
+
+    Class by class, the indices of that class are shuffled with `seed` (an int
+    or an ``np.random.Generator``) and the first round(fraction * n_class) are
+    held out, so each class keeps the same share on both sides. Used for the
+    digits' test split and, in the notebooks, to carve a validation split out
+    of a training split. Sort the arrays to keep the original order.
+    """
+    labels = np.asarray(labels).reshape(-1)
+    if not 0 < fraction < 1:
+        raise ValueError(f"fraction: expected a number strictly between 0 and 1, got {fraction!r}")
+    rng = np.random.default_rng(seed)
+    rest, held = [], []
+    for label in np.unique(labels):
+        idx = rng.permutation(np.flatnonzero(labels == label))
+        n_held = int(round(fraction * len(idx)))
+        held.append(idx[:n_held])
+        rest.append(idx[n_held:])
+    return np.concatenate(rest), np.concatenate(held)
 
 
 def load_mnist(root: str | os.PathLike | None = None):
