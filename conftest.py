@@ -1,11 +1,14 @@
 """Project-wide pytest configuration.
 
-`utils/` is imported from the project root, so tests and notebooks import it
-the same way a learner's notebook does.
+`utils/` is imported from the project root (pytest.ini's `pythonpath = .`), so tests and notebooks import it the
+same way a learner's notebook does. Every nbval item (a notebook cell) gets the `notebook` marker, so
+`-m "notebook or accuracy"` selects the notebooks and the accuracy tests (what .ci/run reruns under a forced
+BLAS kernel).
 """
-import os
-import sys
+import pytest
 
-ROOT = os.path.dirname(os.path.abspath(__file__))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.notebook)

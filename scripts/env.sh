@@ -13,9 +13,12 @@ PY
   .venv/bin/python -m pip install --quiet --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
 fi
 REQUIREMENTS=${1:-requirements.txt}
-# pip is quick when everything is already installed; only its warnings about
-# this machine's optional local package folders are filtered out.
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$REQUIREMENTS" 2>&1 | grep -v "^WARNING: Location" || true
+# constraints.txt pins the versions the committed notebook outputs were recorded
+# with, so every machine runs the same packages. pip is quick when everything
+# is already installed; only its warnings about this machine's optional local
+# package folders are filtered out.
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$REQUIREMENTS" -c constraints.txt 2>&1 \
+  | grep -v "^WARNING: Location" || true
 .venv/bin/python -c "import numpy, h5py, PIL, matplotlib, tqdm, ipywidgets" \
   || { echo "error: installing $REQUIREMENTS failed; see pip's messages above" >&2; exit 1; }
 export PATH="$PWD/.venv/bin:$PATH"

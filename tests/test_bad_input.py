@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from utils import (L_layer_model, L_model_backward, L_model_forward, NeuralNetwork, compute_cost,
-                   initialize_parameters_deep, linear_forward, predict, random_mini_batches)
+                   initialize_parameters_deep, linear_forward, predict, random_mini_batches, save_parameters)
 from utils.activations import get_activation
 
 P = initialize_parameters_deep([3, 4, 1], "he", seed=0)
@@ -125,6 +125,19 @@ CASES = {
         lambda: NeuralNetwork().predict(X), r"model: expected a fitted NeuralNetwork \(call fit or load first\)"),
     "predict with the wrong width": (
         lambda: NeuralNetwork((2,), epochs=1).fit(X, Y).predict(X[:2]), r"X: expected 3 rows"),
+    # save_parameters refuses before writing anything (the target's folder, /dev/null, cannot even exist)
+    "integer weights saved": (
+        lambda: save_parameters("/dev/null/x.npz", {"W1": np.ones((1, 3), int), "b1": np.zeros((1, 1))}),
+        r"parameters\['W1'\]: expected real floating-point weights \(float16, float32, float64\), got dtype int64"),
+    "0-d W1 saved": (
+        lambda: save_parameters("/dev/null/x.npz", {"W1": np.float32(1), "b1": np.zeros((1, 1), np.float32)}),
+        r"parameters\['W1'\]: expected a 2-D array of shape \(n_1, n_0\), got shape \(\)"),
+    "metadata using the reserved key": (
+        lambda: save_parameters("/dev/null/x.npz", P, notes={"__array__": "W1"}),
+        r"metadata\['notes'\]: the key '__array__' is reserved by the file format"),
+    "preprocessing saved as a string": (
+        lambda: save_parameters("/dev/null/x.npz", P, preprocessing="unit"),
+        r"metadata\['preprocessing'\]: expected dict or null .*got str 'unit'"),
     "wrong activation count in the model": (
         lambda: NeuralNetwork((4, 3), activations=["relu"]), r"activations: expected one name or 2 names \(one per hidden layer\), got \['relu'\]"),
 }
@@ -146,7 +159,9 @@ def test_diverging_L_layer_model_stops_with_a_clear_error():
     Xd, Yd = diverging_problem()
     with pytest.raises(ValueError, match=r"learning_rate: training diverged at iteration \d+: the cost is (nan|inf)\. "
                                          r"Try a smaller learning_rate than 1e\+30\."):
-        L_layer_model(Xd, Yd, [3, 50, 50, 1], learning_rate=1e30, num_iterations=100, initialization="he")
+        # float32, as NeuralNetwork trains: in float64 (L_layer_model's default) these weights do not overflow
+        L_layer_model(Xd, Yd, [3, 50, 50, 1], learning_rate=1e30, num_iterations=100, initialization="he",
+                      dtype=np.float32)
 
 
 def test_diverging_fit_stops_with_a_clear_error():

@@ -1,8 +1,11 @@
 """`python -m utils.predict`, driven as a subprocess, with parameters trained in tmp_path."""
 
+import io
+import json
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -111,11 +114,71 @@ def test_refuses_parameters_for_another_image_size(tmp_path, photos):
     rng = np.random.default_rng(0)
     parameters = {"W1": rng.normal(size=(4, 16 * 16 * 3)).astype(np.float32), "b1": np.zeros((4, 1), np.float32),
                   "W2": rng.normal(size=(1, 4)).astype(np.float32), "b2": np.zeros((1, 1), np.float32)}
-    path = save_parameters(tmp_path / "mismatch.npz", parameters, activations=["relu", "sigmoid"],
-                           dataset="cats_vs_noncats", preprocessing={"image_size": 64, "scaling": "unit"})
-    assert_one_line_error(run("utils.predict", "-p", path, photos[0]), 1,
-                          "was made for another input size", "resizes photos to 64x64 (n_x = 12288)",
-                          "expected layer_dims [12288, 4, 1], found [768, 4, 1]")
+    metadata = {"layer_dims": [768, 4, 1], "activations": ["relu", "sigmoid"], "dataset": "cats_vs_noncats",
+                "preprocessing": {"image_size": 64, "scaling": "unit"}}
+    with pytest.raises(ValueError, match=r"photos of 64x64x3 make n_0 = 12288 inputs, but W1 takes n_0 = 768"):
+        save_parameters(tmp_path / "refused.npz", parameters, **metadata)
+    path = tmp_path / "mismatch.npz"  # written by hand: what save_parameters refuses to write
+    np.savez(path, __metadata__=np.array(json.dumps(metadata)), **parameters)
+    assert_one_line_error(run("utils.predict", "-p", path, photos[0]), 1, "mismatch.npz",
+                          "photos of 64x64x3 make n_0 = 12288 inputs, but W1 takes n_0 = 768",
+                          "save the preprocessing the network was trained with")
+
+
+def _huge_header_file(path):
+    """A parameters file whose W1 header claims 2 TiB of data."""
+    n = 2**19
+    header = repr({"descr": "<f8", "fortran_order": False, "shape": (n, n)}).encode()
+    header += b" " * (63 - (len(header) + 10) % 64) + b"\n"
+    metadata = io.BytesIO()
+    np.lib.format.write_array(metadata, np.array(json.dumps({"layer_dims": [n, n]})))
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("__metadata__.npy", metadata.getvalue())
+        archive.writestr("W1.npy", b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header + b"\0" * 8)
+    return path
+
+
+def _bad_parameter_file(kind, folder: Path, good: Path) -> Path:
+    if kind == "folder":
+        (folder / "folder.npz").mkdir()
+        return folder / "folder.npz"
+    if kind == "link loop":
+        (folder / "a.npz").symlink_to(folder / "b.npz")
+        (folder / "b.npz").symlink_to(folder / "a.npz")
+        return folder / "a.npz"
+    if kind == "truncated":
+        (folder / "cut.npz").write_bytes(good.read_bytes()[:-300])
+        return folder / "cut.npz"
+    if kind == "experiment cache":
+        np.savez(folder / "results.npz", **{"adam/cost": np.zeros(3)})
+        return folder / "results.npz"
+    return _huge_header_file(folder / "huge.npz")
+
+
+@pytest.mark.parametrize("kind, fragment", [
+    ("folder", "is a folder, not a parameters file"),
+    ("link loop", "is a symbolic link that loops back on itself"),
+    ("truncated", "is not a readable .npz parameters file"),
+    ("experiment cache", "not one written by save_parameters"),
+    ("header of 2 TiB", "its header describes 2,199,023,255,552 bytes of data"),
+])
+def test_a_bad_parameters_file_is_one_line_and_exit_1(cat_parameters, photos, tmp_path, kind, fragment):
+    path = _bad_parameter_file(kind, tmp_path, cat_parameters)
+    assert_one_line_error(run("utils.predict", "-p", path, photos[0]), 1, fragment)
+
+
+def test_predictions_that_overflow_are_an_error_not_nan(tmp_path, photos):
+    dims = [12, 4, 4, 4, 4, 4, 1]
+    parameters = {}
+    for l in range(1, len(dims)):
+        parameters[f"W{l}"] = np.full((dims[l], dims[l - 1]), 1e6, np.float32)
+        parameters[f"b{l}"] = np.zeros((dims[l], 1), np.float32)
+    parameters["W6"][0, ::2] = -1e6
+    path = save_parameters(tmp_path / "overflow.npz", parameters, activations=["relu"] * 5 + ["sigmoid"],
+                           preprocessing={"image_size": 2, "scaling": "unit"}, dataset="cats_vs_noncats")
+    result = run("utils.predict", "-p", path, photos[0])
+    assert "nan" not in result.stdout
+    assert_one_line_error(result, 1, "predictions: the network's output overflows (float32) to NaN or inf")
 
 
 def test_refuses_a_file_that_is_not_parameters(tmp_path, photos):

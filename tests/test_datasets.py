@@ -200,6 +200,57 @@ def test_mirror_missing_a_file(tmp_path):
     assert not (tmp_path / "Datasets" / "catvnoncat").exists()
 
 
+def _write_h5(path, **arrays):
+    import h5py
+
+    with h5py.File(path, "w") as f:
+        for key, value in arrays.items():
+            f[key] = value
+
+
+@pytest.fixture
+def catvnoncat_without_train_x(tmp_path):
+    """A valid HDF5 pair whose train file lacks `train_set_x`."""
+    folder = tmp_path / "Datasets" / "catvnoncat"
+    folder.mkdir(parents=True)
+    _write_h5(folder / "train_catvnoncat.h5", train_set_y=np.zeros(3, dtype=np.int64))
+    _write_h5(folder / "test_catvnoncat.h5", test_set_x=np.zeros((2, 64, 64, 3), np.uint8),
+              test_set_y=np.zeros(2, dtype=np.int64))
+    return folder
+
+
+def test_hdf5_without_the_expected_key_names_the_file_and_the_key(catvnoncat_without_train_x):
+    with pytest.raises(ValueError, match=r"train_catvnoncat.h5: no HDF5 data set 'train_set_x' in this file "
+                                         r"\(it has \['train_set_y'\]\).*download catvnoncat"):
+        ds.load_catvnoncat(root=catvnoncat_without_train_x)
+
+
+def test_the_commands_report_a_missing_hdf5_key_on_one_line(catvnoncat_without_train_x):
+    result = subprocess.run([sys.executable, "-m", "utils.train", "-d", "catvnoncat", "--epochs", "1",
+                             "-o", str(catvnoncat_without_train_x / "p.npz")], cwd=ds.PROJECT_ROOT, text=True,
+                            capture_output=True, timeout=120,
+                            env={**os.environ, "DATASETS_DIR": str(catvnoncat_without_train_x.parent)})
+    assert result.returncode == 1, result
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, result.stderr
+    assert "train_catvnoncat.h5: no HDF5 data set 'train_set_x'" in result.stderr
+
+
+def test_a_file_that_is_not_hdf5_is_a_value_error(tmp_path):
+    (tmp_path / "train_catvnoncat.h5").write_bytes(b"<html>not found</html>")
+    with pytest.raises(ValueError, match=r"train_catvnoncat.h5: not a readable HDF5 file \(.*\)\. Repair"):
+        ds.load_catvnoncat(root=tmp_path)
+
+
+def test_mnist_npz_without_a_key_or_truncated(tmp_path):
+    np.savez(tmp_path / "mnist.npz", x_train=np.zeros((2, 28, 28), np.uint8))
+    with pytest.raises(ValueError, match=r"mnist.npz: no array 'y_train' in this .npz file.*download mnist"):
+        ds.load_mnist(root=tmp_path)
+    data = (tmp_path / "mnist.npz").read_bytes()
+    (tmp_path / "mnist.npz").write_bytes(data[: len(data) // 2])
+    with pytest.raises(ValueError, match=r"mnist.npz: not a readable .npz file"):
+        ds.load_mnist(root=tmp_path)
+
+
 def test_unknown_name_lists_the_known_ones():
     with pytest.raises(ds.DatasetError, match="unknown data set 'dogs'; known data sets: catvnoncat, "):
         ds.check_names(["dogs"])

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from image_support import sparse_png
 from utils.explorers import (Debouncer, cats_explorer, optimizer_explorer, optimizer_trajectories,
                              photo_explorer, planar_explorer)
 from utils.persistence import load_parameters, predict_images
@@ -276,3 +277,19 @@ def test_photo_explorer_ignores_files_that_are_not_cat_classifiers(saved_dir):
     (saved_dir / "garbage.npz").write_bytes(b"not a zip")
     explorer = photo_explorer(parameters_dir=saved_dir)
     assert explorer.controls["model"].options == ("explorer_cats.npz",)
+
+
+def test_photo_explorer_decodes_like_load_image_16_bit_and_size_limit(saved_dir, tmp_path):
+    explorer = photo_explorer(parameters_dir=saved_dir)
+    _upload(explorer, "grey8.png", _photo_bytes(colour=(128, 128, 128)))
+    grey8 = explorer.probability
+    buffer = io.BytesIO()
+    Image.fromarray(np.full((30, 40), 128 * 257, np.uint16)).save(buffer, format="PNG")  # 16-bit grey 128/255
+    _upload(explorer, "grey16.png", buffer.getvalue())
+    assert explorer.error is None and "grey16.png: 40×30 pixels" in explorer.status.value
+    assert explorer.probability == grey8, "a 16-bit picture must be scaled to 8 bits, not clipped"
+    huge = sparse_png(tmp_path / "huge.png", 10_000, 5_000)
+    _upload(explorer, "huge.png", huge.read_bytes())
+    assert explorer.probability is None and bytes(explorer.picture.value) == b""
+    assert ("Could not read huge.png as an image: 10000x5000 pixels (50 megapixels) is more than the 40 "
+            "megapixels a photo may have here") in explorer.status.value

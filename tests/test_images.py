@@ -1,13 +1,20 @@
 """Reading photos: modes, bad files, folders, the HDF5 cache."""
 
 import os
+import subprocess
+import sys
+import time
 import warnings
+from pathlib import Path
 
 import h5py
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis.extra.numpy import arrays
 from PIL import Image
 
+from image_support import sparse_png
 from utils import images
 from utils.images import load_image, load_image_folder
 
@@ -172,3 +179,106 @@ def test_unwritable_cache_only_warns(tmp_path):
     with pytest.warns(UserWarning, match="could not write the image cache"):
         x, _, _ = load_image_folder(root, image_size=8, cache_dir=blocker / "cache")
     assert x.shape[0] == 5
+
+
+# ------------------------------------------------------------------ bit depth and size limits
+
+def _grey_gradient(dtype):
+    """A 256 x 256 gradient over the whole range of a 16-bit picture (values 0..65535)."""
+    return np.linspace(0, 65535, 256 * 256).reshape(256, 256).astype(dtype)
+
+
+def test_a_16_bit_grey_png_is_scaled_to_8_bits_not_clipped(tmp_path):
+    path = tmp_path / "grey16.png"
+    Image.fromarray(_grey_gradient(np.uint16)).save(path)
+    with Image.open(path) as check:
+        assert check.mode == "I;16"
+    image = load_image(path)
+    assert image.shape == (256, 256, 3) and image.dtype == np.uint8
+    assert abs(image.mean() - 127.5) < 1, f"mean {image.mean():.1f}: 16-bit values were clipped, not scaled"
+    assert image.min() == 0 and image.max() == 255
+    assert abs(load_image(path, image_size=32).mean() - 127.5) < 1
+
+
+@pytest.mark.parametrize("array, name", [
+    (_grey_gradient(">u2"), "big_endian_16.tif"),                  # mode I;16B
+    (_grey_gradient(np.int32) * 1000, "int32.tif"),                # mode I: its range is stretched
+    (_grey_gradient(np.float32) / 65535 * 3 - 1, "float32.tif"),   # mode F: -1..2 stretched to 0..255
+])
+def test_other_16_and_32_bit_modes_are_scaled(tmp_path, array, name):
+    path = tmp_path / name
+    Image.fromarray(array).save(path)
+    image = load_image(path)
+    assert abs(image.mean() - 127.5) < 1 and image.min() == 0 and image.max() == 255
+
+
+def test_a_uniform_32_bit_picture_keeps_its_value(tmp_path):
+    path = tmp_path / "flat.tif"
+    Image.fromarray(np.full((8, 8), 100, np.int32)).save(path)
+    assert (load_image(path) == 100).all()
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(values=arrays(np.uint16, (5, 7)))
+def test_16_bit_values_are_divided_by_257(tmp_path, values):
+    path = tmp_path / "random16.png"
+    Image.fromarray(values).save(path)
+    expected = np.rint(values / 257.0).astype(np.uint8)
+    np.testing.assert_array_equal(load_image(path), np.repeat(expected[:, :, None], 3, axis=2))
+
+
+def test_a_100_megapixel_png_is_refused_quickly(tmp_path):
+    path = sparse_png(tmp_path / "huge.png", 10_000, 10_000)
+    assert path.stat().st_size < 50_000
+    start = time.perf_counter()
+    # Beyond 89 megapixels Pillow itself warns (an error under this project's pytest settings): same refusal.
+    with pytest.raises(ValueError, match=r"huge\.png: .*photos may have at most 40 megapixels: shrink it first"):
+        load_image(path)
+    assert time.perf_counter() - start < 2
+
+
+def test_a_100_megapixel_png_is_refused_without_decoding_it(tmp_path):
+    """Without warnings as errors (as a learner runs it): refused by the size check, memory unchanged."""
+    path = sparse_png(tmp_path / "huge.png", 10_000, 10_000)
+    script = (
+        "import resource, sys, warnings\n"
+        "warnings.simplefilter('ignore')\n"
+        "from utils.images import load_image\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "try:\n"
+        "    load_image(sys.argv[1])\n"
+        "except ValueError as error:\n"
+        "    print(error)\n"
+        "print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) // 1024)\n")
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, timeout=60,
+                            cwd=root, env={**os.environ, "PYTHONPATH": str(root)})
+    message, grown_mb = result.stdout.strip().splitlines()
+    assert message == (f"{path}: 10000x10000 pixels (100 megapixels) is more than the 40 megapixels a photo may "
+                       "have here; shrink it first (e.g. to 4000x3000) or save it as a JPEG")
+    assert int(grown_mb) < 30, f"decoding started: {grown_mb} MB more memory"
+
+
+def test_a_50_megapixel_png_is_refused_by_the_project_limit(tmp_path):
+    path = sparse_png(tmp_path / "big.png", 10_000, 5_000)
+    with pytest.raises(ValueError, match=r"big\.png: 10000x5000 pixels \(50 megapixels\) is more than the 40 "
+                                         r"megapixels"):
+        load_image(path)
+
+
+def test_a_large_jpeg_is_decoded_at_a_reduced_size(tmp_path):
+    path = tmp_path / "phone.jpg"
+    Image.new("L", (8000, 6000), 120).save(path, quality=80)  # 48 megapixels (grey: quick to write)
+    image = load_image(path)
+    assert image.shape == (3000, 4000, 3)  # drafted at 1/2
+    assert np.abs(image[::97, ::89].astype(int) - 120).max() <= 2
+    assert load_image(path, image_size=16).shape == (16, 16, 3)
+
+
+def test_decoding_bytes_gives_what_decoding_the_file_gives(tmp_path):
+    path = _save(tmp_path / "x.png", "RGBA")
+    np.testing.assert_array_equal(images.decode_image(path.read_bytes(), name="upload"), load_image(path))
+    with pytest.raises(ValueError, match=r"^upload: not a readable image \(empty file\)$"):
+        images.decode_image(b"", name="upload")
+    with pytest.raises(ValueError, match=r"^upload: not a readable image \(UnidentifiedImageError"):
+        images.decode_image(b"GIF89a but not really", name="upload")

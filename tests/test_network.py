@@ -22,6 +22,7 @@ def small(**options):
     return NeuralNetwork(**defaults)
 
 
+@pytest.mark.accuracy
 def test_fit_predict_score_binary():
     X, y = blobs()
     model = small()
@@ -46,6 +47,7 @@ def test_label_formats_give_the_same_model():
     np.testing.assert_array_equal(c.parameters_["W2"], d.parameters_["W2"])
 
 
+@pytest.mark.accuracy
 def test_softmax_multiclass():
     X, y = blobs(300, classes=4)
     model = small(hidden_layers=(16,), epochs=300, optimizer="adam", learning_rate=0.01).fit(X, y)
@@ -58,6 +60,7 @@ def test_softmax_multiclass():
     assert model.score(X, one_hot(y, 4)) == model.score(X, y)
 
 
+@pytest.mark.accuracy
 @pytest.mark.parametrize("optimizer, lr", [("gd", 0.1), ("momentum", 0.1), ("rmsprop", 0.005), ("adam", 0.005)])
 def test_every_optimizer_learns_with_mini_batches(optimizer, lr):
     X, y = blobs(256, classes=3)
@@ -121,6 +124,7 @@ def test_l2_shrinks_the_weights():
     assert np.linalg.norm(l2.parameters_["W1"]) < 0.8 * np.linalg.norm(plain.parameters_["W1"])
 
 
+@pytest.mark.accuracy
 def test_dropout_trains_and_prediction_is_deterministic():
     X, y = blobs(200)
     model = small(hidden_layers=(30,), keep_prob=0.7, epochs=200).fit(X, y)

@@ -55,21 +55,27 @@ def test_file_layout_is_plain_arrays_and_json(tmp_path):
         assert all(data[k].dtype != object for k in data.files)
         meta = json.loads(str(data["__metadata__"]))
     assert meta["preprocessing"] == {"image_size": 2, "scaling": "unit"}
+    assert meta["format_version"] == 1 and meta["layer_dims"] == DIMS
 
 
 def test_load_reads_with_allow_pickle_false(tmp_path, monkeypatch):
     path = save_parameters(tmp_path / "net.npz", params())
     calls = []
-    real_load = np.load
-    monkeypatch.setattr(persistence.np, "load", lambda *a, **k: calls.append(k) or real_load(*a, **k))
+    real_read = np.lib.format.read_array
+    monkeypatch.setattr(np.lib.format, "read_array", lambda *a, **k: calls.append(k) or real_read(*a, **k))
     load_parameters(path)
-    assert calls == [{"allow_pickle": False}]
+    assert len(calls) == 7  # W1, b1, W2, b2, W3, b3 and the metadata
+    assert all(k == {"allow_pickle": False} for k in calls)
 
 
-def test_pickled_object_arrays_are_refused(tmp_path):
+def test_pickled_object_arrays_are_refused_without_unpickling(tmp_path, monkeypatch):
     path = tmp_path / "evil.npz"
-    np.savez(path, W1=np.array([{"x": 1}], dtype=object), b1=np.zeros((1, 1)), __metadata__=np.array("{}"))
-    with pytest.raises(ValueError, match=r"is not a readable \.npz parameters file .*allow_pickle=False"):
+    meta = json.dumps({"layer_dims": [1, 1]})
+    np.savez(path, W1=np.array([[{"x": 1}]], dtype=object), b1=np.zeros((1, 1)), __metadata__=np.array(meta))
+    import pickle
+    monkeypatch.setattr(pickle, "load", lambda *a, **k: pytest.fail("pickle.load was called"))
+    monkeypatch.setattr(pickle, "loads", lambda *a, **k: pytest.fail("pickle.loads was called"))
+    with pytest.raises(ValueError, match=r"evil\.npz': member 'W1\.npy': holds Python objects \(dtype object\)"):
         load_parameters(path)
 
 
@@ -130,6 +136,7 @@ def test_save_refuses_bad_names_and_non_finite_parameters(tmp_path):
     p["W2"][0, 0] = np.nan
     with pytest.raises(ValueError, match=r"parameters\['W2'\]: expected finite values, got 1 NaN or inf"):
         save_parameters(tmp_path / "net.npz", p)
+    assert not list(tmp_path.iterdir())
 
 
 @pytest.mark.parametrize("scaling", ["unit", "standardize"])

@@ -3,8 +3,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from utils.preprocessing import (check_images, fit_standardizer, images_to_matrix, preprocess_images,
-                                 resize_image, resize_images, standardize, to_rgb)
+from utils.preprocessing import (ONE_PIXEL_SHIFTS, augment_with_shifts, check_images, fit_standardizer,
+                                 images_to_matrix, mirror_images, preprocess_images, resize_image, resize_images,
+                                 shift_images, standardize, to_rgb)
 
 rng = np.random.default_rng(0)
 
@@ -97,3 +98,30 @@ def test_standardize_refuses_statistics_of_another_shape():
         standardize(images_to_matrix(photos()), {"mean": np.zeros((5, 1)), "std": np.ones((5, 1))})
     with pytest.raises(ValueError, match="X_train: expected a 2-D matrix"):
         fit_standardizer(np.zeros((4, 0)))
+
+
+def test_shift_images_moves_pixels_and_fills_with_background():
+    image = np.arange(1, 10, dtype=np.uint8).reshape(1, 3, 3)
+    assert shift_images(image, 1, 0)[0].tolist() == [[0, 0, 0], [1, 2, 3], [4, 5, 6]]
+    assert shift_images(image, 0, -1)[0].tolist() == [[2, 3, 0], [5, 6, 0], [8, 9, 0]]
+    assert shift_images(image, -1, 1)[0].tolist() == [[0, 4, 5], [0, 7, 8], [0, 0, 0]]
+    assert shift_images(photos(2, 5), 1, 1).shape == (2, 5, 5, 3)
+    with pytest.raises(ValueError, match="dy, dx: expected a shift smaller"):
+        shift_images(image, 3, 0)
+
+
+def test_augment_with_shifts_keeps_the_originals_first_and_repeats_the_labels():
+    images = rng.integers(0, 256, size=(4, 6, 6), dtype=np.uint8)
+    labels = np.array([3, 1, 4, 1])
+    out, out_labels = augment_with_shifts(images, labels)
+    assert out.shape == (9 * 4, 6, 6) and out_labels.tolist() == labels.tolist() * 9
+    np.testing.assert_array_equal(out[:4], images)
+    np.testing.assert_array_equal(out[4:8], shift_images(images, *ONE_PIXEL_SHIFTS[0]))
+    with pytest.raises(ValueError, match=r"labels: expected shape \(4,\)"):
+        augment_with_shifts(images, labels[:3])
+
+
+def test_mirror_images_flips_left_to_right_twice_back():
+    images = photos(3, 4)
+    np.testing.assert_array_equal(mirror_images(images)[:, :, 0], images[:, :, -1])
+    np.testing.assert_array_equal(mirror_images(mirror_images(images)), images)

@@ -98,7 +98,10 @@ def one_line(error: BaseException) -> str:
 
 def display_path(path: str | os.PathLike) -> str:
     """`path` relative to the current folder when it is inside it, else absolute."""
-    path = Path(path).resolve()
+    try:
+        path = Path(path).resolve()
+    except (OSError, RuntimeError):  # a symbolic-link loop: show the path as given, made absolute
+        path = Path(os.path.abspath(path))
     try:
         return str(path.relative_to(Path.cwd()))
     except ValueError:

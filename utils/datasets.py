@@ -17,7 +17,7 @@ A file is only ever placed where the loaders look after its SHA-256 matched.
 
 Command line::
 
-    python -m utils.datasets download [NAME ...] [--mirror DIR] [--base-url URL]
+    python -m utils.datasets download [NAME ...] [--mirror DIR] [--base-url URL] [--timeout S] [--retries N]
     python -m utils.datasets verify [NAME ...]
     python -m utils.datasets list
     python -m utils.datasets make-split --from DIR      # maintainers only
@@ -26,23 +26,31 @@ Command line::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import hashlib
 import http.client
 import io
 import os
+import queue
 import shutil
 import sys
 import threading
 import time
 import urllib.error
 import urllib.request
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import h5py
 import numpy as np
+
+try:
+    import fcntl
+except ImportError:  # Windows: no lock between concurrent downloads
+    fcntl = None
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CLASSES = ["non-cat", "cat"]
@@ -111,10 +119,26 @@ PINNED_FILES = [
 
 RETRY_HTTP_CODES = {408, 425, 429, 500, 502, 503, 504}
 CHUNK = 1 << 16
+#: Seconds a download waits for the server's next bytes before the attempt fails (``--timeout``).
+DEFAULT_TIMEOUT = 30.0
+#: Further attempts after a transient failure (``--retries``), 0.5, 1, 2, 4 s apart.
+DEFAULT_RETRIES = 4
+#: After Ctrl-C, how long the download threads get to close their files before the command exits.
+STOP_GRACE = 1.0
+#: Held (``fcntl.flock``) in the data folder while a download writes there.
+LOCK_NAME = ".download.lock"
 
 
 class DatasetError(Exception):
     """A data problem explained in one line (the command line prints it, no traceback)."""
+
+
+class NetworkError(DatasetError):
+    """A server was unreachable, stalled or kept failing (5xx ...) after every retry: the other files are not tried."""
+
+
+class _Stopped(Exception):
+    """Raised in a download thread when the download is being stopped (Ctrl-C or a network failure)."""
 
 
 @dataclass(frozen=True)
@@ -403,8 +427,13 @@ def is_valid(entry: FileEntry, path: Path) -> bool:
 
 
 def _finish(entry: FileEntry, part: Path, dest: Path, origin: str) -> None:
-    """Verify a complete .part file and move it into place, or delete it and fail."""
-    got = sha256_file(part)
+    """Verify a complete .part file (size, then SHA-256) and move it into place, or delete it and fail.
+
+    `os.replace` is atomic: the loaders see the old file or the verified new
+    one, never a partial or empty one.
+    """
+    size = part.stat().st_size
+    got = sha256_file(part) if size == entry.bytes else f"{size} bytes, expected {entry.bytes}"
     if got != entry.sha256:
         part.unlink(missing_ok=True)
         raise DatasetError(
@@ -415,19 +444,60 @@ def _finish(entry: FileEntry, part: Path, dest: Path, origin: str) -> None:
     os.replace(part, dest)
 
 
-def copy_from_mirror(entry: FileEntry, mirror: Path, root: Path) -> None:
+def _check_stop(stop: threading.Event | None) -> None:
+    """Raise _Stopped if the download is being stopped."""
+    if stop is not None and stop.is_set():
+        raise _Stopped
+
+
+def copy_from_mirror(entry: FileEntry, mirror: Path, root: Path, stop: threading.Event | None = None) -> None:
     """Copy one file from a local mirror (``<mirror>/<dataset>/<source>``), verify, move into place."""
+    _check_stop(stop)
     src = mirror / entry.dataset / entry.source
     if not src.is_file():
         raise DatasetError(f"{entry.dataset}/{entry.source} is missing from the mirror {mirror}")
+    size = src.stat().st_size
+    if size != entry.bytes:
+        raise DatasetError(f"{entry.dataset}/{entry.path}: {src} has {size} bytes, the manifest says "
+                           f"{entry.bytes}; refused, nothing was copied")
     part = _staging_path(entry, root)
     part.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(src, part)
     _finish(entry, part, local_path(entry, root), str(src))
 
 
-def _http_get(url: str, part: Path, entry: FileEntry, timeout: float, progress) -> None:
-    """One attempt: download (or resume, with an HTTP Range request) `url` into `part`."""
+def _too_large(entry: FileEntry, part: Path, url: str, detail: str) -> DatasetError:
+    """Delete `part` and explain that `url` sends more bytes than the manifest allows."""
+    part.unlink(missing_ok=True)
+    return DatasetError(f"{entry.dataset}/{entry.path}: {url} sends more than the manifest's {entry.bytes} "
+                        f"bytes ({detail}); refused, nothing was kept")
+
+
+def _stream(response, out, room: int, progress, stop: threading.Event | None) -> bool:
+    """Copy the response body into `out`, at most `room` bytes.
+
+    Returns False, having written nothing past `room`, if the body is longer.
+    `read1` returns whatever has arrived, so `stop` is seen within one read.
+    """
+    while chunk := response.read1(CHUNK):
+        _check_stop(stop)
+        if len(chunk) > room:
+            return False
+        out.write(chunk)
+        room -= len(chunk)
+        progress(len(chunk))
+    return True
+
+
+def _http_get(url: str, part: Path, entry: FileEntry, timeout: float, progress,
+              stop: threading.Event | None = None) -> None:
+    """One attempt: download (or resume, with an HTTP Range request) `url` into `part`.
+
+    `part` never grows past the manifest's size: a longer body (announced by
+    Content-Length or just sent) is refused with a DatasetError and `part` is
+    deleted. `timeout` bounds each wait for the server (connecting, headers,
+    every read).
+    """
     have = part.stat().st_size if part.exists() else 0
     if have > entry.bytes:
         part.unlink()
@@ -442,52 +512,174 @@ def _http_get(url: str, part: Path, entry: FileEntry, timeout: float, progress) 
         if have and response.status != 206:  # the server ignored the Range: start again
             progress(-have)
             have = 0
+        announced = response.headers.get("Content-Length", "")
+        if announced.isdigit() and have + int(announced) > entry.bytes:
+            raise _too_large(entry, part, url, f"Content-Length {announced}" + (f" after {have}" if have else ""))
         with open(part, "ab" if have else "wb") as f:
-            while chunk := response.read(CHUNK):
-                f.write(chunk)
-                progress(len(chunk))
+            complete = _stream(response, f, entry.bytes - have, progress, stop)
+        if not complete:
+            raise _too_large(entry, part, url, "the body went on past them")
     size = part.stat().st_size
     if size < entry.bytes:
         raise http.client.IncompleteRead(b"", entry.bytes - size)
 
 
-def download_http(entry: FileEntry, base_url: str, root: Path, retries: int = 4, backoff: float = 0.5,
-                  timeout: float = 30.0, progress=lambda n: None, is_override: bool = False) -> None:
+def _reason(error: Exception, timeout: float) -> str:
+    """Why an attempt failed, in words (a timeout names the --timeout flag)."""
+    cause = getattr(error, "reason", error)  # URLError wraps the socket's error
+    if isinstance(cause, TimeoutError):
+        return f"the server sent nothing for {timeout:g} s; see --timeout"
+    return f"{type(error).__name__}: {error}"
+
+
+def download_http(entry: FileEntry, base_url: str, root: Path, retries: int = DEFAULT_RETRIES,
+                  backoff: float = 0.5, timeout: float = DEFAULT_TIMEOUT, progress=lambda n: None,
+                  is_override: bool = False, stop: threading.Event | None = None) -> None:
     """Fetch one file over HTTP(S), retrying transient failures with exponential backoff.
 
     A connection cut mid-file is resumed from the .part file with a Range
-    request. A 4xx answer (other than 408/429) is final. The file is verified
-    against the manifest before it is moved into place.
+    request. A 4xx answer (other than 408/429) and a body longer than the
+    manifest's size are final. At most ``retries + 1`` attempts, each waiting
+    at most `timeout` seconds for the server's next bytes; when they all fail
+    (no answer, or a retryable HTTP status) it raises NetworkError. Setting `stop` ends the
+    download at the next read (the .part file is kept for a resume). The file
+    is verified against the manifest before it is moved into place.
     """
     base = base_url.rstrip("/") + "/"
     url = base + (f"{entry.dataset}/{entry.source}" if is_override else entry.source)
     part = _staging_path(entry, root)
     part.parent.mkdir(parents=True, exist_ok=True)
     for attempt in range(retries + 1):
+        _check_stop(stop)
         try:
-            _http_get(url, part, entry, timeout, progress)
+            _http_get(url, part, entry, timeout, progress, stop)
             break
         except urllib.error.HTTPError as e:
             if e.code == 416:  # our .part is not a prefix the server knows: start over
                 part.unlink(missing_ok=True)
             elif e.code not in RETRY_HTTP_CODES or attempt == retries:
-                raise DatasetError(f"{entry.dataset}/{entry.path}: HTTP {e.code} {e.reason} from {url}") from None
-            error = e
+                error = NetworkError if e.code in RETRY_HTTP_CODES else DatasetError  # server trouble or this file
+                raise error(f"{entry.dataset}/{entry.path}: HTTP {e.code} {e.reason} from {url}") from None
         except (urllib.error.URLError, http.client.HTTPException, OSError) as e:
             if attempt == retries:
-                raise DatasetError(
+                raise NetworkError(
                     f"{entry.dataset}/{entry.path}: could not download {url} after {retries + 1} attempts "
-                    f"({type(e).__name__}: {e})"
+                    f"({_reason(e, timeout)})"
                 ) from None
-            error = e
-        time.sleep(backoff * 2**attempt)
-    else:  # pragma: no cover - the loop always breaks or raises
-        raise DatasetError(f"{entry.dataset}/{entry.path}: {error}")
+        if stop is not None:
+            stop.wait(backoff * 2**attempt)
+        else:
+            time.sleep(backoff * 2**attempt)
     _finish(entry, part, local_path(entry, root), url)
 
 
-def download(names=None, root=None, mirror=None, base_url=None, workers: int = 8, retries: int = 4,
-             backoff: float = 0.5, progress: bool | None = None, log=print, manifest=FILES_MANIFEST) -> dict:
+def run_parallel(task, items, workers: int, stop: threading.Event) -> dict:
+    """Call ``task(item)`` for every item on `workers` threads; return {item: None or the exception raised}.
+
+    Items not started because `stop` was set are missing from the result. A
+    NetworkError sets `stop`: the other files would wait for the same dead
+    server. Ctrl-C (KeyboardInterrupt in the calling thread) sets `stop`,
+    gives the threads STOP_GRACE seconds to close their files and re-raises.
+    The threads are daemons, so even one blocked in a read cannot keep the
+    process alive.
+    """
+    jobs = queue.SimpleQueue()
+    for item in items:
+        jobs.put(item)
+    results = {}
+
+    def work():
+        while not stop.is_set():
+            try:
+                item = jobs.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                task(item)
+                results[item] = None
+            except Exception as error:  # the caller reports it (or re-raises a bug)
+                results[item] = error
+                if isinstance(error, NetworkError):
+                    stop.set()
+
+    threads = [threading.Thread(target=work, name=f"download-{i}", daemon=True)
+               for i in range(max(1, min(workers, len(items))))]
+    for thread in threads:
+        thread.start()
+    try:
+        for thread in threads:
+            thread.join()
+    except BaseException:
+        stop.set()
+        deadline = time.monotonic() + STOP_GRACE
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        raise
+    return results
+
+
+@contextlib.contextmanager
+def folder_lock(root: Path, log=print):
+    """Hold an exclusive lock (``fcntl.flock``) on ``<root>/.download.lock``, waiting for it with a message.
+
+    Two downloads into the same folder then run one after the other; the
+    lock is released when the file is closed, even if the process dies.
+    Without fcntl (Windows) there is no lock.
+    """
+    path = root / LOCK_NAME
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "a")
+    except OSError as e:
+        raise DatasetError(f"cannot write to the data folder {root} ({e.strerror or e})") from None
+    with handle:
+        if fcntl is not None:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                log(f"another download into {root} is running; waiting for it to finish (lock {path})")
+                fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def _invalid(entries: list[FileEntry], root: Path, workers: int) -> list[FileEntry]:
+    """The entries whose file is missing or differs from the manifest (hashed in parallel)."""
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        valid = list(pool.map(lambda e: is_valid(e, local_path(e, root)), entries))
+    return [e for e, ok in zip(entries, valid) if not ok]
+
+
+def _outcome(todo: list[FileEntry], results: dict) -> tuple[int, list[str], int]:
+    """(fetched, failure messages, files not attempted) from `run_parallel`'s results.
+
+    An exception that is neither a data problem nor an OSError is a bug: it is re-raised.
+    """
+    fetched, failures, skipped = 0, [], 0
+    for entry in todo:
+        error = results.get(entry, _Stopped())
+        if error is None:
+            fetched += 1
+        elif isinstance(error, _Stopped):
+            skipped += 1
+        elif isinstance(error, DatasetError):
+            failures.append(str(error))
+        elif isinstance(error, OSError):  # disk full, permissions ...
+            failures.append(f"{entry.dataset}/{entry.path}: {type(error).__name__}: {error}")
+        else:
+            raise error
+    return fetched, failures, skipped
+
+
+def _failure_message(failures: list[str], skipped: int) -> str:
+    """One line: how many files failed (the first three reasons) and how many were not attempted."""
+    more = f" (and {len(failures) - 3} more)" if len(failures) > 3 else ""
+    message = f"{len(failures)} file(s) failed: " + "; ".join(failures[:3]) + more
+    return message + (f"; {skipped} more file(s) not attempted" if skipped else "")
+
+
+def download(names=None, root=None, mirror=None, base_url=None, workers: int = 8, retries: int = DEFAULT_RETRIES,
+             backoff: float = 0.5, progress: bool | None = None, log=print, manifest=FILES_MANIFEST,
+             timeout: float = DEFAULT_TIMEOUT) -> dict:
     """Make sure every file of the named data sets is in place and verified.
 
     Files already present with the right SHA-256 are left alone (a second run
@@ -495,11 +687,12 @@ def download(names=None, root=None, mirror=None, base_url=None, workers: int = 8
     given, else downloaded from `base_url` (laid out like the mirror) if given,
     else taken from $DATASETS_MIRROR, $DATASETS_BASE_URL or the pinned public
     addresses, in that order: an explicit argument beats the environment.
-    Downloads run in parallel. Returns {"ok": n, "fetched": n}.
+    Downloads run in parallel, under a lock on the data folder (a second
+    download into the same folder waits). `timeout` and `retries` bound the
+    time spent on a stalled or dead server (see `download_http`).
+    Returns {"ok": n, "fetched": n}.
     Raises DatasetError listing every file that could not be fetched.
     """
-    from tqdm.auto import tqdm
-
     root = Path(root) if root is not None else datasets_dir()
     if mirror is None and base_url is None:  # nothing explicit: the environment decides
         mirror = os.environ.get("DATASETS_MIRROR") or None
@@ -509,18 +702,35 @@ def download(names=None, root=None, mirror=None, base_url=None, workers: int = 8
         mirror = Path(mirror).expanduser().resolve()
         if not mirror.is_dir():
             raise DatasetError(f"mirror folder {mirror} does not exist (from --mirror or $DATASETS_MIRROR)")
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        valid = list(pool.map(lambda e: is_valid(e, local_path(e, root)), entries))
-    todo = [e for e, ok in zip(entries, valid) if not ok]
-    summary = {"ok": len(entries) - len(todo), "fetched": 0}
+    todo = _invalid(entries, root, workers)
+    if todo:
+        with folder_lock(root, log):
+            todo = _invalid(todo, root, workers)  # another download may have fetched them meanwhile
+            if todo:
+                origin = str(mirror) if mirror is not None else (base_url or "the public addresses")
+                log(f"fetching {len(todo)} of {len(entries)} files from {origin} into {root}")
+                fetched = _fetch(todo, root, mirror, base_url, workers, progress,
+                                 retries=retries, backoff=backoff, timeout=timeout)
     if not todo:
         log(f"data sets {', '.join(check_names(names))}: all {len(entries)} files present and verified in {root}")
-        return summary
-    origin = str(mirror) if mirror is not None else (base_url or "the public addresses")
-    log(f"fetching {len(todo)} of {len(entries)} files from {origin} into {root}")
+        return {"ok": len(entries), "fetched": 0}
+    log(f"fetched and verified {fetched} files")
+    return {"ok": len(entries) - len(todo), "fetched": fetched}
+
+
+def _fetch(todo: list[FileEntry], root: Path, mirror: Path | None, base_url: str | None, workers: int,
+           progress: bool | None, **http) -> int:
+    """Copy or download `todo` in parallel with a progress bar; return how many were fetched.
+
+    `http` holds `download_http`'s retries, backoff and timeout. The .partial
+    folder is removed once everything succeeded and kept otherwise (a rerun
+    resumes). Raises DatasetError naming the files that failed.
+    """
+    from tqdm.auto import tqdm
+
     bar = tqdm(total=sum(e.bytes for e in todo), unit="B", unit_scale=True, unit_divisor=1024,
                disable=(not progress) if progress is not None else None, desc="download")
-    lock = threading.Lock()
+    lock, stop = threading.Lock(), threading.Event()
 
     def advance(n):
         with lock:
@@ -528,30 +738,19 @@ def download(names=None, root=None, mirror=None, base_url=None, workers: int = 8
 
     def fetch(entry):
         if mirror is not None:
-            copy_from_mirror(entry, mirror, root)
+            copy_from_mirror(entry, mirror, root, stop)
             advance(entry.bytes)
         else:
-            source = SOURCES[entry.dataset]
-            download_http(entry, base_url or source.base_url, root, retries=retries, backoff=backoff,
-                          progress=advance, is_override=base_url is not None)
+            download_http(entry, base_url or SOURCES[entry.dataset].base_url, root, progress=advance,
+                          is_override=base_url is not None, stop=stop, **http)
 
-    failures = []
-    with bar, ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        for entry, future in [(e, pool.submit(fetch, e)) for e in todo]:
-            try:
-                future.result()
-                summary["fetched"] += 1
-            except DatasetError as e:
-                failures.append(str(e))
-            except OSError as e:  # disk full, permissions ...
-                failures.append(f"{entry.dataset}/{entry.path}: {type(e).__name__}: {e}")
-    if not failures:
-        shutil.rmtree(root / ".partial", ignore_errors=True)
-    else:
-        more = f" (and {len(failures) - 3} more)" if len(failures) > 3 else ""
-        raise DatasetError(f"{len(failures)} file(s) failed: " + "; ".join(failures[:3]) + more)
-    log(f"fetched and verified {summary['fetched']} files")
-    return summary
+    with bar:
+        results = run_parallel(fetch, todo, workers, stop)
+    fetched, failures, skipped = _outcome(todo, results)
+    if failures or skipped:
+        raise DatasetError(_failure_message(failures, skipped))
+    shutil.rmtree(root / ".partial", ignore_errors=True)
+    return fetched
 
 
 def find_split_leaks(rows: list[SplitRow]) -> list[str]:
@@ -608,12 +807,46 @@ def verify(names=None, root=None, manifest=FILES_MANIFEST, split_manifest=SPLIT_
 # ----------------------------------------------------------------------------
 
 
+def _unreadable(name: str, path: Path, problem: str) -> ValueError:
+    return ValueError(f"{path}: {problem}. Repair it with: python -m utils.datasets download {name}")
+
+
+def _read_h5(path: Path, keys: list[str], name: str) -> list[np.ndarray]:
+    """The arrays stored under `keys` in the HDF5 file `path` (of data set `name`).
+
+    A missing key or an unreadable file is a ValueError naming the file and
+    the key (the commands print it as one line), not a KeyError traceback.
+    """
+    try:
+        with h5py.File(path, "r") as f:
+            missing = [k for k in keys if not isinstance(f.get(k), h5py.Dataset)]
+            if missing:
+                raise _unreadable(name, path, f"no HDF5 data set {missing[0]!r} in this file "
+                                              f"(it has {sorted(f.keys())[:10]})")
+            return [f[k][()] for k in keys]
+    except OSError as e:  # not HDF5, truncated ...
+        raise _unreadable(name, path, f"not a readable HDF5 file ({' '.join(str(e).split())})") from None
+
+
+def _read_npz(path: Path, keys: list[str], name: str) -> list[np.ndarray]:
+    """The arrays stored under `keys` in the .npz file `path`; ValueError naming the file and a missing key."""
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            missing = [k for k in keys if k not in f.files]
+            if missing:
+                raise _unreadable(name, path, f"no array {missing[0]!r} in this .npz file (it has {f.files[:10]})")
+            return [f[k] for k in keys]
+    except (OSError, zipfile.BadZipFile) as e:
+        raise _unreadable(name, path, f"not a readable .npz file ({e})") from None
+
+
 def load_catvnoncat(root: str | os.PathLike | None = None):
     """The course's 64x64 cat / non-cat photos (209 train, 50 test).
 
     Returns (train_x_orig, train_y, test_x_orig, test_y, classes):
     images (m, 64, 64, 3) uint8, labels (1, m) int64 with 1 = cat,
-    classes = ["non-cat", "cat"].
+    classes = ["non-cat", "cat"]. Raises FileNotFoundError if a file is
+    missing and ValueError (naming the file and the key) if it lacks a key.
     """
     folder = Path(root) if root is not None else datasets_dir() / "catvnoncat"
     arrays = []
@@ -621,10 +854,8 @@ def load_catvnoncat(root: str | os.PathLike | None = None):
         path = folder / f"{split}_catvnoncat.h5"
         if not path.is_file():
             raise _missing("catvnoncat", path)
-        with h5py.File(path, "r") as f:
-            x = np.asarray(f[f"{split}_set_x"][:], dtype=np.uint8)
-            y = np.asarray(f[f"{split}_set_y"][:], dtype=np.int64).reshape(1, -1)
-        arrays += [x, y]
+        x, y = _read_h5(path, [f"{split}_set_x", f"{split}_set_y"], "catvnoncat")
+        arrays += [np.asarray(x, dtype=np.uint8), np.asarray(y, dtype=np.int64).reshape(1, -1)]
     return (*arrays, list(CLASSES))
 
 
@@ -767,14 +998,31 @@ def load_mnist(root: str | os.PathLike | None = None):
     path = folder / "mnist.npz"
     if not path.is_file():
         raise _missing("mnist", path)
-    with np.load(path, allow_pickle=False) as f:
-        return (f["x_train"].astype(np.uint8), f["y_train"].astype(np.int64),
-                f["x_test"].astype(np.uint8), f["y_test"].astype(np.int64))
+    x_train, y_train, x_test, y_test = _read_npz(path, ["x_train", "y_train", "x_test", "y_test"], "mnist")
+    return x_train.astype(np.uint8), y_train.astype(np.int64), x_test.astype(np.uint8), y_test.astype(np.int64)
 
 
 # ----------------------------------------------------------------------------
 # Command line
 # ----------------------------------------------------------------------------
+
+
+def _positive_float(text: str) -> float:
+    """argparse type: a finite number > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    """argparse type: an integer >= 0."""
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
+    return int(text)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -787,6 +1035,12 @@ def _parser() -> argparse.ArgumentParser:
                                       "(default: $DATASETS_BASE_URL, else the pinned public addresses)")
     d.add_argument("--root", help="data folder (default: $DATASETS_DIR, else Datasets/)")
     d.add_argument("--workers", type=int, default=8, help="parallel downloads (default 8)")
+    d.add_argument("--timeout", type=_positive_float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                   help=f"give up an attempt when the server sends nothing for this long "
+                        f"(default {DEFAULT_TIMEOUT:g})")
+    d.add_argument("--retries", type=_non_negative_int, default=DEFAULT_RETRIES, metavar="N",
+                   help=f"retry a failed file N more times, 0.5, 1, 2, 4 ... s apart (default {DEFAULT_RETRIES}); "
+                        "a dead or stalled server fails the command within (N + 2) x SECONDS + 2^N / 2 s")
     v = sub.add_parser("verify", help="hash every file and check the split; non-zero exit on any problem")
     v.add_argument("names", nargs="*", metavar="NAME")
     v.add_argument("--root")
@@ -819,7 +1073,8 @@ def main(argv=None) -> int:
         if args.command in ("download", "verify") and not files:
             print(f"{', '.join(names)}: bundled with the Python packages, nothing to {args.command}")
         elif args.command == "download":
-            download(files, root=args.root, mirror=args.mirror, base_url=args.base_url, workers=args.workers)
+            download(files, root=args.root, mirror=args.mirror, base_url=args.base_url, workers=args.workers,
+                     timeout=args.timeout, retries=args.retries)
         elif args.command == "verify":
             names = files
             problems = verify(names, root=args.root)

@@ -313,11 +313,12 @@ def gradient_descent(X, Y, parameters, activations=None, learning_rate=0.0075, n
 
 
 def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False,
-                    activations=("relu", "sigmoid"), seed=1, dtype=np.float32):
+                    activations=("relu", "sigmoid"), seed=1, dtype=np.float64):
     """LINEAR -> RELU -> LINEAR -> SIGMOID, trained by full-batch gradient descent.
 
     X: (n_x, m); Y: (1, m) labels in {0, 1}; layers_dims = (n_x, n_h, n_y).
     Initialised with `initialize_parameters` (course: randn * 0.01, seed 1).
+    float64 by default, the course's precision: the same costs on every machine.
     Returns (parameters, costs), costs every 100 iterations.
     """
     n_x, n_h, n_y = check_layer_dims(layers_dims) if len(layers_dims) == 3 else (None,) * 3
@@ -331,12 +332,13 @@ def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000
 
 def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False,
                   activations=None, initialization="xavier", seed=1, lambd=0.0, keep_prob=1.0,
-                  dtype=np.float32):
+                  dtype=np.float64):
     """[LINEAR -> RELU] * (L-1) -> LINEAR -> SIGMOID, trained by full-batch gradient descent.
 
     X: (n_x, m); Y: (n_L, m); layers_dims = [n_x, n_1, ..., n_L].
     Defaults reproduce the course: init randn / sqrt(n_{l-1}) with seed 1
-    ("xavier"), lr 0.0075. X and Y are checked once and cast to `dtype`.
+    ("xavier"), lr 0.0075, float64 (the course's precision, so the costs are
+    the same on every machine). X and Y are checked once and cast to `dtype`.
     Returns (parameters, costs), costs every 100 iterations.
     Raises ValueError if the cost becomes NaN / inf (learning rate too large).
     """

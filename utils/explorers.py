@@ -31,8 +31,6 @@ from __future__ import annotations
 
 import base64
 import io
-import os
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -46,6 +44,7 @@ from .network import NeuralNetwork
 from .optimizers import (initialize_adam, initialize_rmsprop, initialize_velocity, update_parameters_with_adam,
                          update_parameters_with_gd, update_parameters_with_momentum,
                          update_parameters_with_rmsprop)
+from .images import decode_image
 from .persistence import load_parameters, predict_images, save_parameters
 from .plots import plot_decision_boundary
 
@@ -687,11 +686,13 @@ def photo_explorer(parameters_dir=None, model: str | None = None, image_size: in
     """Upload a photo and see the cat probability of a saved network.
 
     The dropdown lists the cat classifiers saved in `parameters_dir` (default
-    parameters_saved/) with `save_parameters`; the photo is read with
-    `images.load_image` (any format Pillow reads, phone orientation applied)
-    and classified with `persistence.predict_images`, which applies the
-    preprocessing recorded in the file. A file that is not a readable image
-    gives a message in the widget, not a traceback.
+    parameters_saved/) with `save_parameters`; the photo is decoded by
+    `images.decode_image`, the decoder of `images.load_image` (any format
+    Pillow reads, phone orientation applied, 16-bit pictures scaled, at most
+    `images.MAX_PIXELS`), and classified with `persistence.predict_images`,
+    which applies the preprocessing recorded in the file. A file that is not
+    a readable image, or is too large, gives a message in the widget, not a
+    traceback.
     """
     folder = Path(parameters_dir) if parameters_dir is not None else PARAMETERS_DIR
     names = _cat_models(folder)
@@ -725,24 +726,18 @@ def photo_explorer(parameters_dir=None, model: str | None = None, image_size: in
         if not chooser.value:
             no_model_message()
             return None
-        suffix = Path(name).suffix if Path(name).suffix else ".img"
-        fd, tmp = tempfile.mkstemp(suffix=suffix)
         try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(content)
-            try:
-                from .images import load_image
-                image = load_image(tmp)
-            except (ValueError, OSError):
-                picture.value = b""
-                verdict.value = ""
-                status.value = _html_message(
-                    f"Could not read {_escape(name)!s} as an image: it is not a photo Pillow can open "
-                    "(corrupt, truncated or another kind of file). Try a JPEG or PNG.", "error")
-                explorer.error = "unreadable image"
-                return None
-        finally:
-            os.remove(tmp)
+            image = decode_image(content, name=name)  # the decoder of utils.images.load_image
+        except ValueError as error:
+            reason = str(error).removeprefix(f"{name}: ")
+            if reason.startswith("not a readable image"):
+                reason = ("it is not a photo Pillow can open (corrupt, truncated or another kind of file). "
+                          "Try a JPEG or PNG.")
+            picture.value = b""
+            verdict.value = ""
+            status.value = _html_message(f"Could not read {_escape(name)} as an image: {_escape(reason)}", "error")
+            explorer.error = "unreadable image"
+            return None
         try:
             parameters, metadata = load_parameters(folder / chooser.value)
             probability = float(np.asarray(predict_images(image[None], parameters, metadata)).ravel()[0])

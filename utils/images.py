@@ -4,6 +4,14 @@ Every photo goes through `utils.preprocessing.resize_image` (RGB conversion,
 Lanczos resize, uint8), the same function used at prediction time, so a photo
 is prepared identically when training and when "trying your own photo".
 
+`decode_image` is the one decoder: `load_image` (files) and the photo-upload
+explorer (bytes) both call it. It scales 16- and 32-bit pictures to 8 bits
+(see `to_8bit`) instead of clipping them, and refuses pictures of more than
+`MAX_PIXELS` (40 megapixels) before decoding them; a larger JPEG is decoded
+at 1/2, 1/4 or 1/8 of its size instead (Pillow's ``draft``), which is how a
+phone's 48- or 108-megapixel photo is read. (Beyond 89 megapixels Pillow
+itself warns, ``DecompressionBombWarning``, before the check runs.)
+
 Decoding hundreds of JPEGs takes seconds; the decoded arrays can be cached in
 an HDF5 file (written atomically, rebuilt when stale or unreadable), which
 makes the second load about a hundred times faster.
@@ -12,6 +20,7 @@ makes the second load about a hundred times faster.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import warnings
 from concurrent.futures import ThreadPoolExecutor
@@ -24,35 +33,98 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from utils.preprocessing import _check_image_size, resize_image, to_rgb
 
 #: Bump when decoding or resizing changes, so old caches are not reused.
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
+#: Pictures with more pixels are refused before they are decoded (a JPEG is decoded smaller instead).
+MAX_PIXELS = 40_000_000
 #: Files skipped silently when listing a folder (system clutter, not photos).
 IGNORED_NAMES = {"Thumbs.db", "desktop.ini"}
 
 
 def load_image(path: str | os.PathLike, image_size: int | None = None) -> np.ndarray:
-    """Read one photo as an (H, W, 3) uint8 RGB array.
+    """Read one photo as an (H, W, 3) uint8 RGB array (see `decode_image`).
 
-    Palette, grayscale and RGBA images are converted to RGB (transparency on
-    white); the EXIF orientation of phone photos is applied. With
-    `image_size`, the whole photo is resized to (image_size, image_size, 3)
+    With `image_size`, the whole photo is resized to (image_size, image_size, 3)
     with antialiasing. A missing file raises FileNotFoundError; a corrupt,
-    truncated, empty or non-image file raises ValueError naming the file.
+    truncated, empty, too large or non-image file raises ValueError naming the file.
     """
     path = Path(path)
     if image_size is not None:
         _check_image_size(image_size)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such image file")
+    return decode_image(path, image_size, name=str(path))
+
+
+def decode_image(source, image_size: int | None = None, name: str | None = None) -> np.ndarray:
+    """Decode an image file (a path, or its bytes) to an (H, W, 3) uint8 RGB array.
+
+    Palette, grayscale and RGBA images are converted to RGB (transparency on
+    white); 16- and 32-bit pictures are scaled to 8 bits (`to_8bit`); the EXIF
+    orientation of phone photos is applied. Pictures over MAX_PIXELS are
+    refused before decoding, except JPEGs, which are decoded at a reduced size.
+    With `image_size` the result is resized to (image_size, image_size, 3).
+    Raises ValueError "<name>: ..." for anything that is not a usable image.
+    """
+    name = name or str(source)
+    if image_size is not None:
+        _check_image_size(image_size)
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        if len(source) == 0:
+            raise ValueError(f"{name}: not a readable image (empty file)")
+        source = io.BytesIO(bytes(source))
+    elif Path(source).stat().st_size == 0:
+        raise ValueError(f"{name}: not a readable image (empty file)")
     try:
-        with Image.open(path) as image:
+        with Image.open(source) as image:
+            _limit_pixels(image, name)
             image.load()  # decode now: truncated files fail here, not later
-            image = ImageOps.exif_transpose(image)
+            image = to_8bit(ImageOps.exif_transpose(image))
             if image_size is None:
                 return np.array(to_rgb(image), dtype=np.uint8)
             return resize_image(image, image_size)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
-        reason = "empty file" if path.stat().st_size == 0 else f"{type(e).__name__}: {e}"
-        raise ValueError(f"{path}: not a readable image ({reason})") from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
+        raise ValueError(f"{name}: {e}; photos may have at most {MAX_PIXELS / 1e6:g} megapixels: "
+                         "shrink it first") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
+        if str(e).startswith(f"{name}: "):
+            raise
+        raise ValueError(f"{name}: not a readable image ({type(e).__name__}: {e})") from None
+
+
+def _limit_pixels(image: Image.Image, name: str) -> None:
+    """Refuse an image of more than MAX_PIXELS before decoding it; draft a JPEG down to fit instead."""
+    width, height = image.size
+    if width * height <= MAX_PIXELS:
+        return
+    for scale in (2, 4, 8):  # JPEG decoders can scale by these factors at no cost
+        if -(-width // scale) * -(-height // scale) <= MAX_PIXELS:
+            image.draft(image.mode, (width // scale, height // scale))
+            break
+    if image.size[0] * image.size[1] > MAX_PIXELS:
+        raise ValueError(f"{name}: {width}x{height} pixels ({width * height / 1e6:.0f} megapixels) is more than "
+                         f"the {MAX_PIXELS / 1e6:g} megapixels a photo may have here; shrink it first "
+                         "(e.g. to 4000x3000) or save it as a JPEG")
+
+
+def to_8bit(image: Image.Image) -> Image.Image:
+    """16- and 32-bit grey pictures scaled to 8-bit "L" (never clipped); other modes unchanged.
+
+    16-bit modes ("I;16", "I;16B", ...): value / 257, so 0..65535 becomes 0..255.
+    32-bit modes ("I" integers, "F" floats): their actual range [min, max] is
+    stretched to 0..255 (NaN and inf count as min); a uniform picture keeps its
+    value clipped to 0..255.
+    """
+    if image.mode.startswith("I;16"):
+        values = np.asarray(image).astype(np.float64) / 257.0
+    elif image.mode in ("I", "F"):
+        values = np.asarray(image).astype(np.float64)
+        finite = np.isfinite(values)
+        low, high = (values[finite].min(), values[finite].max()) if finite.any() else (0.0, 0.0)
+        values = np.where(finite, values, low)
+        values = (values - low) * (255.0 / (high - low)) if high > low else np.clip(values, 0, 255)
+    else:
+        return image
+    return Image.fromarray(np.rint(values).astype(np.uint8))  # 2-D uint8: mode "L"
 
 
 def _try_load(path: Path, image_size: int):

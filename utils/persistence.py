@@ -8,66 +8,28 @@ File layout (`numpy.savez`, read with ``allow_pickle=False``):
                                  preprocessing mean / std), replaced in the JSON
                                  by {"__array__": "meta.<path>"}
 
-Metadata always holds ``layer_dims`` and ``version``; callers add e.g.
-``activations``, ``preprocessing``, ``dataset``, ``accuracies``, ``history``.
-The file is written to a temporary file in the same folder, then
-``os.replace``-d over the target, so a failed write never destroys a good file.
+Metadata always holds ``format_version``, ``layer_dims`` and ``version``;
+callers add e.g. ``activations``, ``preprocessing``, ``dataset``,
+``accuracies``, ``history``. What a file may hold (the metadata schema, the
+limits) and every check run on save and on load are in
+`utils.parameters_file`. The file is written to a temporary file in the same
+folder, then ``os.replace``-d over the target, so a failed or interrupted
+write never destroys a good file nor leaves a temporary one behind.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
-import zipfile
-from pathlib import Path
-
 import numpy as np
 
-from .deep import L_model_forward, check_parameters, layer_dims_of, num_layers
+from .deep import L_model_forward, layer_dims_of
+from .parameters_file import (FORMAT_VERSION, check_save_path, check_weights, encode_metadata,
+                              read_parameters_file, write_atomically)
 from .preprocessing import preprocess_images
-
-METADATA_KEY = "__metadata__"
-ARRAY_PREFIX = "meta."
 
 
 def _library_version():
     from . import __version__
     return __version__
-
-
-def _to_json(value, arrays, path):
-    """Metadata -> JSON-able structure; numpy arrays go to `arrays` under 'meta.<path>'."""
-    if isinstance(value, dict):
-        return {str(k): _to_json(v, arrays, f"{path}.{k}" if path else str(k)) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        if any(isinstance(v, np.ndarray) and v.ndim > 0 for v in value):
-            return [_to_json(v, arrays, f"{path}.{i}") for i, v in enumerate(value)]
-        return [_to_json(v, arrays, path) for v in value]
-    if isinstance(value, np.ndarray) and value.ndim > 0:
-        if value.dtype == object:
-            raise ValueError(f"metadata[{path!r}]: expected a numeric array, got an object array")
-        key = ARRAY_PREFIX + path
-        arrays[key] = value
-        return {"__array__": key}
-    if isinstance(value, (np.generic, np.ndarray)):
-        return value.item()
-    if isinstance(value, Path):
-        return str(value)
-    if value is None or isinstance(value, (str, bool, int, float)):
-        return value
-    raise ValueError(f"metadata[{path!r}]: expected JSON-compatible values or numpy arrays, "
-                     f"got {type(value).__name__}")
-
-
-def _from_json(value, data):
-    if isinstance(value, dict):
-        if set(value) == {"__array__"}:
-            return data[value["__array__"]]
-        return {k: _from_json(v, data) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_from_json(v, data) for v in value]
-    return value
 
 
 def save_parameters(path, parameters, **metadata):
@@ -76,31 +38,16 @@ def save_parameters(path, parameters, **metadata):
     metadata: any JSON-compatible values and numpy arrays, e.g.
     activations=[...], preprocessing={...}, dataset="catvnoncat",
     accuracies={"train": 0.98, "test": 0.8}, history={...}.
-    layer_dims and the library version are added. Returns the Path written.
+    The format version, layer_dims and the library version are added; all of
+    it is checked against the file format before anything is written.
+    Returns the Path written.
     """
-    check_parameters(parameters)
-    path = Path(path)
-    if path.suffix != ".npz":
-        raise ValueError(f"path: expected a file name ending in .npz, got {str(path)!r}")
-    L = num_layers(parameters)
-    meta = {"layer_dims": layer_dims_of(parameters), "version": _library_version(), **metadata}
-    arrays = {}
-    meta_json = json.dumps(_to_json(meta, arrays, ""), allow_nan=True)
-    for l in range(1, L + 1):
-        arrays[f"W{l}"] = np.asarray(parameters[f"W{l}"])
-        arrays[f"b{l}"] = np.asarray(parameters[f"b{l}"])
-    arrays[METADATA_KEY] = np.array(meta_json)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp.npz", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; a parameters file is meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+    path = check_save_path(path)
+    arrays = check_weights(parameters)
+    metadata = {"format_version": FORMAT_VERSION, "layer_dims": layer_dims_of(arrays),
+                "version": _library_version(), **metadata}
+    arrays.update(encode_metadata(metadata, arrays))
+    write_atomically(path, lambda file: np.savez(file, **arrays))
     return path
 
 
@@ -109,25 +56,11 @@ def load_parameters(path, expected_layer_dims=None):
 
     With `expected_layer_dims`, shapes are compared layer by layer and any
     difference raises ValueError naming the expected and found shapes.
-    A missing file raises FileNotFoundError; a corrupt or non-npz file ValueError.
+    A missing file raises FileNotFoundError; anything else wrong with the file
+    (not an .npz, truncated, too large, weights or metadata breaking the
+    format) a ValueError naming the file and the problem.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"path: no parameters file at {str(path)!r}")
-    try:
-        data = np.load(path, allow_pickle=False)
-        if not isinstance(data, np.lib.npyio.NpzFile):
-            raise ValueError("it holds a single .npy array, not an .npz archive")
-        with data:
-            contents = {key: data[key] for key in data.files}
-    except (ValueError, OSError, zipfile.BadZipFile, EOFError, KeyError) as error:
-        raise ValueError(f"path: {str(path)!r} is not a readable .npz parameters file ({error})") from None
-    if METADATA_KEY not in contents or "W1" not in contents:
-        raise ValueError(f"path: {str(path)!r} is an .npz file but not one written by save_parameters "
-                         f"(keys {sorted(contents)})")
-    metadata = _from_json(json.loads(str(contents[METADATA_KEY])), contents)
-    parameters = {k: v for k, v in contents.items() if k[0] in "Wb" and k[1:].isdigit()}
-    check_parameters(parameters)
+    parameters, metadata = read_parameters_file(path)
     if expected_layer_dims is not None:
         check_shapes(parameters, expected_layer_dims)
     return parameters, metadata
@@ -154,7 +87,7 @@ def predict_images(images, parameters, metadata):
     `utils.preprocessing.preprocess_images`, then the forward pass with the
     recorded activations. A softmax network returns the (C, m) probabilities.
     """
-    if "preprocessing" not in metadata:
+    if not isinstance(metadata.get("preprocessing"), dict):
         raise ValueError(f"metadata: expected a 'preprocessing' entry, got keys {sorted(metadata)}")
     recipe = metadata["preprocessing"]
     size, channels = int(recipe.get("image_size", 0)), int(recipe.get("channels", 3))
@@ -164,5 +97,15 @@ def predict_images(images, parameters, metadata):
                          f"{size}x{size}x{channels} = {size * size * channels}; the metadata does not belong "
                          "to these parameters")
     X = preprocess_images(images, recipe, dtype=parameters["W1"].dtype)
-    AL, _ = L_model_forward(X, parameters, metadata.get("activations"))
+    with np.errstate(all="ignore"):  # an overflow is reported below, as an error
+        AL, caches = L_model_forward(X, parameters, metadata.get("activations"))
+    check_predictions(AL, caches[-1][1])
     return AL[0] if AL.shape[0] == 1 else AL
+
+
+def check_predictions(AL, ZL) -> None:
+    """Refuse outputs that are NaN or infinite (before or after the output activation)."""
+    bad = ~(np.isfinite(AL).all(axis=0) & np.isfinite(ZL).all(axis=0))
+    if bad.any():
+        raise ValueError(f"predictions: the network's output overflows ({AL.dtype}) to NaN or inf for {int(bad.sum())} "
+                         f"of {bad.size} input(s); these parameters are not usable: retrain the network")

@@ -7,10 +7,12 @@ Each photo is read and resized exactly as at training time (the preprocessing
 recorded in the parameters file: image size, scaling, mean / std). One line
 per photo: P(cat), the predicted class (cat when P(cat) > 0.5) and the file.
 
-Parameters made for other inputs (digits, 2-D points, another image size)
-are refused with a one-line error. Unreadable files are reported on stderr,
-one line each, the other photos are still predicted, and the exit status is 1
-if any file failed (0 when every photo was predicted).
+Parameters made for other inputs (digits, 2-D points, another image size),
+files that are not valid parameter files (see `utils.parameters_file`) and
+predictions that overflow to NaN are refused with a one-line error (exit
+status 1). Unreadable photos are reported on stderr, one line each, the
+other photos are still predicted, and the exit status is 1 if any file
+failed (0 when every photo was predicted).
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ import numpy as np
 from . import cli
 from .deep import layer_dims_of
 from .images import load_image
-from .persistence import check_shapes, load_parameters, predict_images
+from .parameters_file import class_names
+from .persistence import load_parameters, predict_images
 
 #: What project.ipynb saves; the default of --parameters.
 DEFAULT_PARAMETERS = cli.PARAMETERS_DIR / "cats_vs_noncats_mlp.npz"
@@ -51,25 +54,23 @@ def load_cat_classifier(path: Path):
 
 
 def check_cat_classifier(parameters: dict, metadata: dict, shown: str) -> None:
-    """Refuse parameters that are not a one-output network for RGB photos of the recorded size."""
+    """Refuse parameters that are not a one-output network for RGB photos.
+
+    (`load_parameters` has already checked that the recorded image size matches W1.)
+    """
     dims = layer_dims_of(parameters)
     dataset = metadata.get("dataset", "an unknown data set")
     preprocessing = metadata.get("preprocessing") or {}
     if "image_size" not in preprocessing:
         raise cli.CLIError(f"{shown} records no image preprocessing (data set {dataset!r}, layer_dims {dims}): it "
                            "was not made for photos; use parameters trained on catvnoncat or cats_vs_noncats")
-    size = int(preprocessing["image_size"])
-    if int(preprocessing.get("channels", 3)) != 3 or preprocessing.get("color", "rgb") != "rgb":
+    size = preprocessing["image_size"]
+    if preprocessing.get("channels", 3) != 3:
         raise cli.CLIError(f"{shown} was trained on {dataset!r} ({size}x{size} grey images, "
                            f"{dims[-1]} outputs), not on colour cat photos")
     if dims[-1] != 1:
         raise cli.CLIError(f"{shown} has {dims[-1]} output units (data set {dataset!r}); predict needs a cat / "
                            "non-cat network with one sigmoid output")
-    try:
-        check_shapes(parameters, [size * size * 3, *dims[1:-1], 1])
-    except ValueError as error:
-        raise cli.CLIError(f"{shown} was made for another input size: its preprocessing resizes photos to "
-                           f"{size}x{size} (n_x = {size * size * 3}), but {cli.one_line(error)}") from None
 
 
 def read_photos(paths, image_size: int):
@@ -102,7 +103,7 @@ def _main(argv) -> int:
     size = int(metadata["preprocessing"]["image_size"])
     images, readable, failures = read_photos(args.paths, size)
     print(describe(cli.display_path(args.parameters), metadata, layer_dims_of(parameters)))
-    classes = metadata.get("classes") or ["non-cat", "cat"]
+    classes = class_names(metadata) or ["non-cat", "cat"]
     if images:
         probabilities = np.atleast_1d(predict_images(np.stack(images), parameters, metadata))
         print(f"{'P(cat)':>6}  {'class':<8} file")

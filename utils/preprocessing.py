@@ -134,6 +134,42 @@ def preprocess_images(images: np.ndarray, preprocessing: dict, dtype=np.float32)
     return X
 
 
+#: The eight one-pixel moves (rows down, columns right) used to augment the digits of chapter 5.
+ONE_PIXEL_SHIFTS = ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
+
+
+def shift_images(images: np.ndarray, dy: int, dx: int) -> np.ndarray:
+    """Every picture of `images` (m, H, W[, 3]) moved dy rows down and dx columns right.
+
+    Pixels moved in from outside the picture are 0 (background); nothing wraps around.
+    """
+    images = np.asarray(images)
+    H, W = images.shape[1:3]
+    if abs(dy) >= H or abs(dx) >= W:
+        raise ValueError(f"dy, dx: expected a shift smaller than the pictures ({H} x {W}), got ({dy}, {dx})")
+    out = np.zeros_like(images)
+    out[:, max(dy, 0):H + min(dy, 0), max(dx, 0):W + min(dx, 0)] = \
+        images[:, max(-dy, 0):H + min(-dy, 0), max(-dx, 0):W + min(-dx, 0)]
+    return out
+
+
+def augment_with_shifts(images: np.ndarray, labels: np.ndarray, shifts=ONE_PIXEL_SHIFTS):
+    """The pictures followed by one shifted copy of all of them per (dy, dx) in `shifts`; labels repeated.
+
+    images (m, H, W[, 3]) -> ((1 + len(shifts)) * m, H, W[, 3]); labels (m,) -> ((1 + len(shifts)) * m,).
+    """
+    images, labels = np.asarray(images), np.asarray(labels)
+    if labels.shape != (images.shape[0],):
+        raise ValueError(f"labels: expected shape ({images.shape[0]},), one per picture, got {labels.shape}")
+    shifted = [shift_images(images, dy, dx) for dy, dx in shifts]
+    return np.concatenate([images, *shifted]), np.tile(labels, len(shifts) + 1)
+
+
+def mirror_images(images: np.ndarray) -> np.ndarray:
+    """Every photo of `images` (m, H, W[, 3]) flipped left to right (a mirror image)."""
+    return np.asarray(images)[:, :, ::-1]
+
+
 def check_images(images) -> np.ndarray:
     """Validate a batch: uint8 of shape (m, H, W, 3) (colour) or (m, H, W) (grey), with m >= 1."""
     images = np.asarray(images)
