@@ -138,6 +138,27 @@ CASES = {
     "preprocessing saved as a string": (
         lambda: save_parameters("/dev/null/x.npz", P, preprocessing="unit"),
         r"metadata\['preprocessing'\]: expected dict or null .*got str 'unit'"),
+    "hidden layers given as a float": (
+        lambda: NeuralNetwork(hidden_layers=2.5), r"^hidden_layers: expected a list of positive integers.*got 2\.5$"),
+    "hidden layers given as a string": (
+        lambda: NeuralNetwork(hidden_layers="12"), r"^hidden_layers: expected a list of positive integers.*got '12'$"),
+    "negative L2 strength": (
+        lambda: NeuralNetwork(lambd=-1), r"^lambd: expected a non-negative finite number, got -1$"),
+    "step schedule every 0 epochs": (
+        lambda: NeuralNetwork(time_interval=0), r"^time_interval: expected a positive integer, got 0$"),
+    "seed that is not a number": (
+        lambda: NeuralNetwork(seed="abc"), r"^seed: expected an integer seed in \[0, 2\*\*32 - 1\], got 'abc'$"),
+    "unknown dtype": (
+        lambda: NeuralNetwork(dtype="foo"), r"^dtype: expected a floating-point dtype .*got 'foo'$"),
+    "Adam beta2 of one": (
+        lambda: NeuralNetwork(beta2=1), r"^beta2: expected a number in \[0, 1\), got 1$"),
+    "string labels in fit": (
+        lambda: NeuralNetwork((2,), epochs=1).fit(X, np.array(list("abcabc"))), r"^Y: expected real numbers"),
+    "a label of a billion in fit": (
+        lambda: NeuralNetwork((2,), epochs=1).fit(X, [0, 1, 0, 1, 0, 10 ** 9]),
+        r"^Y: expected class labels 0\.\.C-1 with at most 10000 classes \(MAX_CLASSES\), got a label of 1000000000$"),
+    "object X in fit": (
+        lambda: NeuralNetwork((2,), epochs=1).fit(X.astype(object), Y), r"^X: expected real numbers .*got dtype object$"),
     "wrong activation count in the model": (
         lambda: NeuralNetwork((4, 3), activations=["relu"]), r"activations: expected one name or 2 names \(one per hidden layer\), got \['relu'\]"),
 }

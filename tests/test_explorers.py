@@ -1,4 +1,4 @@
-"""The explorers of utils/explorers.py, built headlessly (no browser, no kernel).
+"""The explorers of utils/explorers/, built headlessly (no browser, no kernel).
 
 Each test changes a control programmatically, as the browser would, and checks
 what the explorer shows: a new figure, a status line, a saved file.
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import threading
 import time
 
@@ -15,7 +16,7 @@ import pytest
 from PIL import Image
 
 from image_support import sparse_png
-from utils.explorers import (Debouncer, cats_explorer, optimizer_explorer, optimizer_trajectories,
+from utils.explorers import (Debouncer, cats_explorer, course_explorer, optimizer_explorer, optimizer_trajectories,
                              photo_explorer, planar_explorer)
 from utils.persistence import load_parameters, predict_images
 
@@ -206,6 +207,13 @@ def test_cats_explorer_saves_to_its_own_file_by_default(tiny_cats):
     assert "Train first" in explorer.status.value
 
 
+def test_cats_explorer_methods_are_not_replaced_by_instance_attributes(tiny_cats, tmp_path):
+    explorer = cats_explorer(train=False, data=tiny_cats, save_path=tmp_path / "c.npz")
+    shadowing = [name for name in vars(explorer) if callable(getattr(type(explorer), name, None))]
+    assert shadowing == []
+    assert explorer.wait_idle(1)  # the class's method: nothing is running
+
+
 def test_cats_explorer_stop_button_ends_training_early(tiny_cats, tmp_path):
     explorer = cats_explorer(train=False, data=tiny_cats, image_size=8, epochs=1000, save_path=tmp_path / "c.npz")
     seen = threading.Event()
@@ -293,3 +301,62 @@ def test_photo_explorer_decodes_like_load_image_16_bit_and_size_limit(saved_dir,
     assert explorer.probability is None and bytes(explorer.picture.value) == b""
     assert ("Could not read huge.png as an image: 10000x5000 pixels (50 megapixels) is more than the 40 "
             "megapixels a photo may have here") in explorer.status.value
+
+
+# ------------------------------------------------------------------ the course's 4-layer network on catvnoncat
+
+def _text(html: str) -> str:
+    return re.sub(r"<[^>]+>", "", html)
+
+
+@pytest.mark.accuracy
+def test_course_explorer_reproduces_the_course_with_its_default_values():
+    explorer = course_explorer()
+    assert repr(explorer) == "<course explorer>"
+    assert explorer.runs == 1 and explorer.error is None
+    assert {name: c.value for name, c in explorer.controls.items()} == {
+        "learning_rate": 0.0075, "iterations": 2500, "lambd": 0.0}
+    model = explorer.model
+    assert model.layer_dims_ == [12288, 20, 7, 5, 1] and model.parameters_["W1"].dtype == np.float64
+    assert model.history_["cost"][2400] == pytest.approx(0.092878, abs=1e-6)  # the course's cost at 2400
+    assert round(explorer.train_accuracy, 3) == 0.986 and explorer.test_accuracy == 0.80  # 206/209, 40/50
+    status = _text(explorer.status.value)
+    assert "Training accuracy 98.6 %, test accuracy 80.0 %" in status
+    assert re.search(r"Updated in \d+\.\d\d s \(training \d+\.\d\d s\)", status), status
+    assert explorer.latency is None  # no slider has moved yet
+    _png(explorer)
+
+
+def test_course_explorer_retrains_after_a_slider_move_and_shows_the_time_taken():
+    explorer = course_explorer(debounce=0.05)
+    first_png, first_status = _png(explorer), explorer.status.value
+    sliders = list(explorer.controls.values())
+    assert sliders and not any(c.continuous_update for c in sliders)
+
+    explorer.controls["lambd"].value = 0.7
+    assert explorer.wait_idle(60)
+    assert explorer.runs == 2 and explorer.error is None, explorer.error
+    assert explorer.model.lambd == 0.7
+    assert _png(explorer) != first_png  # the new cost curve (the first run's stays, in grey)
+    status = _text(explorer.status.value)
+    assert status != _text(first_status)
+    assert f"Training accuracy {explorer.train_accuracy * 100:.1f} %" in status
+    assert f"test accuracy {explorer.test_accuracy * 100:.1f} %" in status
+    assert re.search(r"Updated in \d+\.\d\d s \(training \d+\.\d\d s, shown \d+\.\d\d s after the slider "
+                     r"moved\)", status), status
+    assert 0 < explorer.seconds < explorer.latency < 30  # seconds on a busy CI machine; about 1.5 here
+
+    explorer.controls["iterations"].value = 500
+    assert explorer.wait_idle(60)
+    assert explorer.runs == 3 and len(explorer.model.history_["cost"]) == 500
+    assert explorer.reference["cost"] != explorer.model.history_["cost"]
+    assert len(explorer.reference["cost"]) == 2500  # the first run, drawn for comparison
+
+
+def test_course_explorer_without_the_photos_says_how_to_fetch_them(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATASETS_DIR", str(tmp_path))
+    explorer = course_explorer()
+    assert explorer.model is None and explorer.runs == 0 and explorer.photos is None
+    assert "Could not load the catvnoncat photos" in explorer.status.value
+    assert "python -m utils.datasets download catvnoncat" in explorer.status.value
+    assert explorer.wait_idle(1)

@@ -50,3 +50,24 @@ def test_mismatched_lengths_and_bad_average():
         precision(Y_TRUE, Y_PRED, average="micro")
     with pytest.raises(ValueError, match=r"num_classes: expected more than the largest label 2, got 2"):
         confusion_matrix([0, 2], [0, 1], num_classes=2)
+
+
+def test_a_column_of_labels_is_labels_not_one_hot_example():
+    """(m, 1) is m labels (issue #12): one-hot needs C >= 2 rows and m >= 2 columns of 0/1 summing to 1."""
+    y_true, y_pred = [[1], [0], [0], [0]], [[1], [1], [1], [1]]
+    assert accuracy(y_true, y_pred) == 0.25
+    assert precision(y_true, y_pred) == 0.25 and recall(y_true, y_pred) == 1.0
+    np.testing.assert_array_equal(confusion_matrix(y_true, y_pred), [[0, 3], [0, 1]])
+    assert accuracy([[0], [0], [1]], [2]) == 1.0  # against a single label, a column is one one-hot example
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: accuracy(["cat", "dog"], [0, 1]), r"^y_true: expected real numbers"),
+    (lambda: accuracy([0, 1], [0.2, 0.9]), r"^y_pred: expected integer class labels 0\.\.C-1, got values \[0\.2, 0\.9\]"),
+    (lambda: accuracy(np.full((2, 3), 0.5), [0, 1, 1]), r"^y_true: expected one-hot labels of shape \(C, m\)"),
+    (lambda: precision([0, 10 ** 9], [0, 1]), r"^y_true: expected class labels 0\.\.C-1 with at most 10000 classes"),
+    (lambda: confusion_matrix([0, -1], [0, 1]), r"^y_true: expected class labels 0\.\.C-1, got values \[-1, 0\]"),
+])
+def test_bad_labels_are_named(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

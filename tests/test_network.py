@@ -184,3 +184,17 @@ def test_logistic_regression_reports_no_hidden_activation():
     assert "activations=()" in repr(model)
     assert model.get_params()["activations"] == []
     assert NeuralNetwork(**model.get_params()).hidden_layers == []
+
+
+@pytest.mark.parametrize("options", [dict(), dict(optimizer="adam", batch_size=16), dict(dtype=np.float64),
+                                     dict(optimizer="rmsprop", batch_size=32, dtype=np.float64)])
+def test_x_in_c_or_fortran_order_gives_the_same_model(options):
+    """fit works on X in Fortran order (X.T C-contiguous, faster): a C-ordered X gives bit-identical results."""
+    rng = np.random.default_rng(0)
+    X_c, y = np.ascontiguousarray(rng.standard_normal((300, 70))), rng.integers(0, 3, 70)
+    X_f = np.asfortranarray(X_c)
+    models = [NeuralNetwork(hidden_layers=(16, 8), epochs=20, learning_rate=0.01, **options).fit(X, y)
+              for X in (X_c, X_f)]
+    for key, value in models[0].parameters_.items():
+        np.testing.assert_array_equal(models[1].parameters_[key], value)
+    assert models[0].history_ == models[1].history_

@@ -19,6 +19,12 @@ TIMING = "wall-clock training times: they change from run to run and machine to 
 
 #: {notebook: {cell id: why nbval does not compare its output}}
 NOT_COMPARED = {
+    "chapter2_shallow_network.ipynb": {
+        "b611e7bd": "the flower accuracy after 10,000 steps at learning rate 1.2 moves by one point of 400 between "
+                    "BLAS kernels (90.8 % or 90.5 %) even in float64; the cell asserts the measured range",
+        "aeb59042": "20 and 50 tanh units at learning rate 1.2 are chaotic: their figures move by up to a point "
+                    "between BLAS kernels even in float64; the cell asserts the measured ranges and the conclusion",
+    },
     "chapter5_softmax_digits.ipynb": {
         "d6e2d37a": "prints how long training all candidates took (minutes of wall-clock time)",
     },

@@ -31,13 +31,18 @@ pytestmark = [pytest.mark.retrain, pytest.mark.accuracy]
 
 COMMITTED = Path(__file__).resolve().parent.parent / "parameters_saved"
 
-#: How far (in percentage points) a float32 retrain may land from the committed figure, per split.
-#: Measured across OpenBLAS kernels (Haswell, Sandybridge, Prescott); see the README's
-#: "Why your numbers may differ by a point".
+#: How far (in percentage points) a float32 retrain may land from the committed figure, per split. Measured
+#: (train / validation / test) under OpenBLAS's Haswell, Sandybridge and Prescott kernels, the committed files
+#: being the Haswell runs:
+#:   cats_vs_noncats_mlp.npz        99.5 / 83.2 / 80.0, 99.5 / 82.4 / 80.8, 99.5 / 82.4 / 80.8  (one photo moves)
+#:   cats_vs_noncats_optimized.npz  100.0 / 84.7 / 83.8 on all three
+#:   digits_softmax.npz             99.9 / 97.6 / 97.3, 99.9 / 97.4 / 96.5, 100.0 / 97.0 / 97.2  (up to 0.8 points)
+#: The tolerances allow two photos of ~130 (1.6 points) and 1.5 points of 1,000 digits; the notebooks and the
+#: README ("Why your numbers may differ by a point") state the same.
 SPREAD = {
-    "cats_vs_noncats_mlp.npz": 2.5,        # project.ipynb's chosen network (float32)
-    "cats_vs_noncats_optimized.npz": 4.0,  # optimization_code.ipynb's chosen network (float32, early stopping)
-    "digits_softmax.npz": 1.0,             # chapter 5's network (float32, 1,000 test digits)
+    "cats_vs_noncats_mlp.npz": 1.6,        # project.ipynb's chosen network
+    "cats_vs_noncats_optimized.npz": 1.6,  # optimization_code.ipynb's chosen network
+    "digits_softmax.npz": 1.5,             # chapter 5's network
 }
 
 

@@ -1,4 +1,4 @@
-"""--track: what `utils.train` and `utils.compare` log to MLflow, read back with the MLflow client.
+"""--track: what `python -m utils train` and `compare` log to MLflow, read back with the MLflow client.
 
 MLflow is optional for users; the tests need it (requirements-dev.txt installs
 the light `mlflow-skinny`). Without it, only the "MLflow missing" tests run.
@@ -17,11 +17,12 @@ from utils.persistence import load_parameters
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(module, *args, cwd=None, pythonpath=()):
+def run(command, *args, cwd=None, pythonpath=()):
+    """Run ``python -m utils COMMAND ARGS``; returns the CompletedProcess (text output)."""
     # One BLAS thread: the matrices here are tiny, and on a busy machine threaded OpenBLAS is 10-50x slower.
     environ = {**os.environ, "PYTHONPATH": os.pathsep.join([*map(str, pythonpath), str(ROOT)]), "MPLBACKEND": "Agg",
                "OPENBLAS_NUM_THREADS": "1"}
-    return subprocess.run([sys.executable, "-m", module, *map(str, args)], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "utils", command, *map(str, args)], capture_output=True, text=True,
                           env=environ, cwd=cwd or ROOT, timeout=180)
 
 
@@ -55,7 +56,7 @@ def only_run(client, experiment):
 def test_train_logs_params_metrics_model_and_curves(tmp_path, client):
     out = tmp_path / "flower.npz"
     # Default store: ./mlruns in the current folder.
-    result = run("utils.train", "-d", "flower", "--epochs", 40, "--val-fraction", 0.25, "-o", out, "--track",
+    result = run("train", "-d", "flower", "--epochs", 40, "--val-fraction", 0.25, "-o", out, "--track",
                  cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
@@ -64,6 +65,7 @@ def test_train_logs_params_metrics_model_and_curves(tmp_path, client):
     mlrun = only_run(store, "flower")
     assert mlrun.info.status == "FINISHED" and mlrun.info.run_id in result.stdout
     assert mlrun.info.run_name == "flower"
+    assert mlrun.data.tags["command"] == "python -m utils train"
 
     params = mlrun.data.params
     assert params["dataset"] == "flower" and params["layer_dims"] == "[2, 4, 1]"
@@ -92,7 +94,7 @@ def test_train_logs_params_metrics_model_and_curves(tmp_path, client):
 
 def test_compare_logs_one_run_per_model(tmp_path, client):
     store_dir = tmp_path / "store"
-    result = run("utils.compare", "--datasets", "catvnoncat", "--image-size", 8, "--iterations", 201, "--track",
+    result = run("compare", "--datasets", "catvnoncat", "--image-size", 8, "--iterations", 201, "--track",
                  "--tracking-uri", store_dir, "--experiment", "course")
     assert result.returncode == 0, result.stderr
     assert "tracked 2 MLflow runs in experiment 'course'" in result.stdout
@@ -103,6 +105,7 @@ def test_compare_logs_one_run_per_model(tmp_path, client):
     four = by_model["4-layer"]
     assert four.data.params["layer_dims"] == "[192, 20, 7, 5, 1]" and four.data.params["iterations"] == "201"
     assert four.info.run_name == "catvnoncat 4-layer" and four.info.status == "FINISHED"
+    assert four.data.tags["command"] == "python -m utils compare"
     assert [m.step for m in sorted(store.get_metric_history(four.info.run_id, "cost"), key=lambda m: m.step)] \
         == [0, 100, 200]
     assert "final_val_accuracy" not in four.data.metrics  # catvnoncat: no validation split
@@ -111,12 +114,12 @@ def test_compare_logs_one_run_per_model(tmp_path, client):
     assert {a.path for a in store.list_artifacts(four.info.run_id)} == {"cost.png"}
 
 
-@pytest.mark.parametrize("module, args", [
-    ("utils.train", ["-d", "flower", "--epochs", "5", "-o", "x.npz"]),
-    ("utils.compare", ["--quick", "--datasets", "catvnoncat"]),
+@pytest.mark.parametrize("command, args", [
+    ("train", ["-d", "flower", "--epochs", "5", "-o", "x.npz"]),
+    ("compare", ["--quick", "--datasets", "catvnoncat"]),
 ])
-def test_track_without_mlflow_says_how_to_install_it(tmp_path, no_mlflow, module, args):
-    result = run(module, *args, "--track", pythonpath=[no_mlflow], cwd=tmp_path)
+def test_track_without_mlflow_says_how_to_install_it(tmp_path, no_mlflow, command, args):
+    result = run(command, *args, "--track", pythonpath=[no_mlflow], cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr == ("error: --track needs MLflow, which is not installed; install it with: "
                              "pip install -r requirements-tracking.txt\n")
@@ -125,7 +128,7 @@ def test_track_without_mlflow_says_how_to_install_it(tmp_path, no_mlflow, module
 
 
 def test_without_track_mlflow_is_never_imported(tmp_path, no_mlflow):
-    result = run("utils.train", "-d", "moons", "--epochs", 5, "-o", tmp_path / "x.npz", pythonpath=[no_mlflow],
+    result = run("train", "-d", "moons", "--epochs", 5, "-o", tmp_path / "x.npz", pythonpath=[no_mlflow],
                  cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "x.npz").exists() and not (tmp_path / "mlruns").exists()

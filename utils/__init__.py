@@ -29,4 +29,4 @@ from .persistence import save_parameters, load_parameters, predict_images
 
 __all__ = [name for name in dir() if not name.startswith("_") and name not in (
     "activations", "initializers", "costs", "deep", "regularization", "optimizers", "gradient_check",
-    "metrics", "network", "persistence", "plots", "preprocessing", "datasets")] + ["__version__"]
+    "metrics", "network", "persistence", "plots", "preprocessing", "datasets", "checks")] + ["__version__"]

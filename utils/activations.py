@@ -93,6 +93,11 @@ ACTIVATIONS = {
 }
 
 
+def default_activations(L, hidden="relu"):
+    """The course's activations for an L-layer network: `hidden` for layers 1..L-1, sigmoid for the output."""
+    return [hidden] * (L - 1) + ["sigmoid"]
+
+
 def get_activation(name):
     """Return (forward, backward) for an activation name; unknown names raise ValueError."""
     try:

@@ -1,27 +1,33 @@
-"""What the three commands (`utils.train`, `utils.compare`, `utils.predict`) share.
+"""What the commands of `utils.commands` (``python -m utils train``, ``compare``, ``predict``) share.
 
 - `ArgumentParser`: argparse, but a bad flag prints *one* line,
   ``error: --epochs: expected a positive integer, got '0' (see --help)``, and exits with 2.
-- Flag types (`positive_int`, `positive_float`, `probability`, `fraction`) whose
+- Flag types (`positive_int`, `positive_float`, `probability`, `fraction`, `seed`) whose
   messages follow the library's style: what was expected, what was given.
+- Checks run before any work: `check_output_path` (the output file can be written) and
+  `check_memory` (the run fits in the memory the machine has, see `memory_estimate`).
 - `run(main, argv)`: calls ``main(argv)`` and turns the errors a user can cause
   (bad values, missing data sets or files, unreadable images, a diverging
-  training) into one line ``error: ...`` on stderr and exit status 1, never a
-  traceback; Ctrl-C gives exit status 130. A programming error still shows
-  its traceback: that is a bug to report, not a user mistake.
+  training, running out of memory) into one line ``error: ...`` on stderr and exit
+  status 1, never a traceback; Ctrl-C gives exit status 130 and SIGTERM 143, after
+  the clean-up code has run (no temporary file is left). A programming error still
+  shows its traceback: that is a bug to report, not a user mistake.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
+import signal
 import sys
+import tempfile
+import threading
 from pathlib import Path
 
-from .datasets import PROJECT_ROOT, DatasetError
-
-#: Where trained parameters go by default (the notebooks write there too).
-PARAMETERS_DIR = PROJECT_ROOT / "parameters_saved"
+from .datasets.registry import DatasetError
+from .deep import DivergenceError
+from .paths import PARAMETERS_DIR, PROJECT_ROOT  # noqa: F401  (re-exported; PARAMETERS_DIR: where trained parameters go)
 
 
 class CLIError(Exception):
@@ -35,9 +41,9 @@ class ArgumentParser(argparse.ArgumentParser):
         self.exit(2, f"error: {message} (see {self.prog} --help)\n")
 
 
-def parser(prog: str, doc: str) -> ArgumentParser:
-    """An `ArgumentParser` for ``python -m <prog>`` whose --help starts with `doc` (line breaks kept)."""
-    return ArgumentParser(prog=f"python -m {prog}", description=doc.strip(),
+def parser(command: str, doc: str) -> ArgumentParser:
+    """An `ArgumentParser` for ``python -m utils <command>`` whose --help starts with `doc` (line breaks kept)."""
+    return ArgumentParser(prog=f"python -m utils {command}", description=doc.strip(),
                           formatter_class=argparse.RawDescriptionHelpFormatter)
 
 
@@ -76,6 +82,88 @@ def fraction(text: str) -> float:
     return _number(float, text, lambda v: 0 < v < 1, "a fraction strictly between 0 and 1")
 
 
+def seed(text: str) -> int:
+    """argparse type: a random seed, an integer 0..2**32 - 1 (what NumPy accepts)."""
+    return _number(int, text, lambda v: 0 <= v < 2**32, f"an integer 0..{2**32 - 1}")
+
+
+# ---------------------------------------------------------------- checks before any work
+
+def check_output_path(path: Path, flag: str) -> None:
+    """Refuse (CLIError) an output file that could not be written, before any training.
+
+    `path` must not be a folder, and its folder must be writable, or creatable: the
+    nearest existing ancestor is a folder in which a file can be made (tried with an
+    unnamed temporary file, so permissions, ACLs and read-only file systems all count).
+    """
+    shown, folder = display_path(path), path.parent
+    try:
+        if path.is_dir():
+            raise CLIError(f"{flag}: {shown} is a folder; give a file name ending in .npz")
+        folder = next(f for f in (path.parent, *path.parent.parents) if f.exists())
+        if not folder.is_dir():
+            raise CLIError(f"{flag}: cannot write {shown}: {display_path(folder)} is a file, not a folder")
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        raise CLIError(f"{flag}: cannot write {shown}: no file can be made in {display_path(folder)} "
+                       f"({error.strerror})") from None
+
+
+def memory_estimate(layer_dims, m: int, batch: int | None = None, itemsize: int = 4,
+                    optimizer_copies: int = 0) -> dict:
+    """Bytes a training run needs, roughly (a lower bound), per part.
+
+    data: X of every split, n_x x m numbers of `itemsize` bytes;
+    weights: the W and b of `layer_dims`, their gradients and the updated copy, plus
+    `optimizer_copies` more of optimizer state (momentum and RMSprop 1, Adam 2);
+    activations: Z, A, dZ and dA of every layer for a batch of `batch` examples (default: m).
+    """
+    n_params = sum(n * n_prev + n for n_prev, n in zip(layer_dims, layer_dims[1:]))
+    return {"data": layer_dims[0] * m * itemsize,
+            "weights": n_params * itemsize * (3 + optimizer_copies),
+            "activations": 4 * sum(layer_dims[1:]) * min(batch or m, m) * itemsize}
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available now, as the operating system says; None when it does not.
+
+    Linux: MemAvailable in /proc/meminfo (free memory plus the caches it can give back);
+    elsewhere the free pages x the page size (os.sysconf), where the system has them.
+    """
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        available = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_AVPHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # no os.sysconf (Windows) or no such name (macOS)
+        return None
+    return available if available > 0 else None
+
+
+def format_bytes(n: int) -> str:
+    """12_345_678 -> '12.3 MB' (decimal units; from 1000 PB on, the power of ten)."""
+    if n < 1000:
+        return f"{n} B"
+    if n >= 10**21:  # more than any machine has: only the order of magnitude matters
+        return f"10^{math.log10(n):.0f} B"
+    power = min(int(math.log10(n)) // 3, 5)
+    return f"{n / 1000 ** power:.1f} {('kB', 'MB', 'GB', 'TB', 'PB')[power - 1]}"
+
+
+def check_memory(parts: dict, advice: str) -> None:
+    """Refuse (CLIError) a run whose `memory_estimate` exceeds the `available_memory`; `advice` says what to change."""
+    available, total = available_memory(), sum(parts.values())
+    if available is not None and total > available:
+        detail = ", ".join(f"{name} {format_bytes(n)}" for name, n in parts.items())
+        raise CLIError(f"this run would need about {format_bytes(total)} of memory ({detail}); this machine has "
+                       f"{format_bytes(available)} available. {advice}")
+
+
 def add_tracking_arguments(p: argparse.ArgumentParser, default_experiment: str | None) -> None:
     """--track, --tracking-uri, --experiment (MLflow, optional dependency)."""
     group = p.add_argument_group("experiment tracking (MLflow, optional: pip install -r requirements-tracking.txt)")
@@ -108,13 +196,39 @@ def display_path(path: str | os.PathLike) -> str:
         return str(path)
 
 
-def run(main, argv=None) -> int:
-    """Call ``main(argv)``; report user errors on one line. Returns the exit status."""
+class Terminated(BaseException):
+    """SIGTERM arrived while `run` was running (a BaseException, like KeyboardInterrupt)."""
+
+
+def _raise_terminated(signum, frame):
+    raise Terminated
+
+
+def run(main, argv=None, interrupted: str = "interrupted") -> int:
+    """Call ``main(argv)``; report user errors on one line. Returns the exit status.
+
+    `interrupted`: the line printed after Ctrl-C (the download says how to resume).
+    """
+    catch_sigterm = threading.current_thread() is threading.main_thread()
+    if catch_sigterm:
+        previous = signal.signal(signal.SIGTERM, _raise_terminated)
     try:
         return main(argv) or 0
+    except DivergenceError as error:  # the library names its argument; name the flag
+        print(f"error: {one_line(error).replace('learning_rate', '--learning-rate')}", file=sys.stderr)
+        return 1
     except (CLIError, DatasetError, ValueError, OSError) as error:  # OSError: missing file, disk full, ...
         print(f"error: {one_line(error)}", file=sys.stderr)
         return 1
+    except MemoryError as error:
+        print(f"error: out of memory ({one_line(error)}); try a smaller network or data", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(interrupted, file=sys.stderr)
         return 130
+    except Terminated:
+        print("terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
+    finally:
+        if catch_sigterm:
+            signal.signal(signal.SIGTERM, previous)

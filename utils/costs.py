@@ -9,31 +9,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from .checks import check_cost_arguments, check_finite, check_labels, check_one_hot_arguments  # noqa: F401
+
 
 def one_hot(labels, num_classes=None, dtype=np.float32):
     """Integer labels (m,) or (1, m) in 0..C-1 -> one-hot matrix Y of shape (C, m).
 
     Y[c, j] = 1 if labels[j] == c else 0. `num_classes` defaults to max(labels) + 1.
     """
-    labels = np.asarray(labels)
-    if labels.ndim == 2 and labels.shape[0] == 1:
-        labels = labels[0]
-    if labels.ndim != 1:
-        raise ValueError(f"labels: expected shape (m,) or (1, m), got {labels.shape}")
-    if labels.size == 0:
-        raise ValueError("labels: expected at least one label, got an empty array (m = 0)")
-    if not np.all(np.isfinite(labels)) or np.any(labels != np.round(labels)) or labels.min() < 0:
-        raise ValueError(
-            f"labels: expected non-negative integer class indices, got values {_sample(labels)}"
-        )
-    labels = labels.astype(np.int64)
-    if num_classes is None:
-        num_classes = int(labels.max()) + 1
-    if labels.max() >= num_classes:
-        raise ValueError(
-            f"labels: expected class indices in 0..{num_classes - 1} for num_classes={num_classes}, "
-            f"got values {_sample(labels)}"
-        )
+    labels, num_classes = check_one_hot_arguments(labels, num_classes, dtype)
     Y = np.zeros((num_classes, labels.size), dtype=dtype)
     Y[labels, np.arange(labels.size)] = 1
     return Y
@@ -93,13 +77,9 @@ def compute_cost(AL, Y, parameters=None, lambd=0.0):
     With lambd > 0 and `parameters`, adds lambd / (2m) * sum ||W_l||^2.
     Returns a float.
     """
-    AL = np.asarray(AL)
-    Y = check_labels(Y, AL.shape, "AL")
-    check_finite(AL, "AL")
+    AL, Y = check_cost_arguments(AL, Y, parameters, lambd)
     cost = binary_cross_entropy(AL, Y) if AL.shape[0] == 1 else categorical_cross_entropy(AL, Y)
     if lambd:
-        if parameters is None:
-            raise ValueError("parameters: expected the parameters dict when lambd > 0, got None")
         cost += l2_cost(parameters, lambd, Y.shape[1])
     return cost
 
@@ -114,41 +94,3 @@ def compute_cost_from_logits(ZL, Y, parameters=None, lambd=0.0):
     if lambd:
         cost += l2_cost(parameters, lambd, Y.shape[1])
     return cost
-
-
-# ---------------------------------------------------------------- input checks
-
-def check_finite(array, name):
-    """Raise ValueError if `array` holds NaN or inf (one pass over the data)."""
-    if array.dtype.kind in "fc" and not np.isfinite(array).all():
-        bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
-        raise ValueError(f"{name}: expected finite values, got {bad} NaN or inf entries out of {array.size}")
-
-
-def check_labels(Y, shape, against="AL"):
-    """Validate labels Y against the output shape (n_y, m); return Y as an array.
-
-    (1, m): values must be in {0, 1} (binary cost);
-    (C, m): values must be in {0, 1} with one 1 per column (one-hot).
-    """
-    Y = np.asarray(Y)
-    if Y.shape != tuple(shape):
-        raise ValueError(f"Y: expected shape {tuple(shape)} to match {against}, got {Y.shape}")
-    if Y.size == 0:
-        raise ValueError(f"Y: expected at least one example, got an empty batch of shape {Y.shape}")
-    if Y.dtype.kind == "f":
-        check_finite(Y, "Y")
-    if not np.all((Y == 0) | (Y == 1)):
-        what = "labels in {0, 1} for a binary cost" if Y.shape[0] == 1 else "one-hot labels (0 or 1) for a categorical cost"
-        raise ValueError(f"Y: expected {what}, got values {_sample(Y)}")
-    if Y.shape[0] > 1 and not np.all(Y.sum(axis=0) == 1):
-        raise ValueError("Y: expected one-hot columns (exactly one 1 per column) for a categorical cost, "
-                         f"got column sums {_sample(Y.sum(axis=0))}")
-    return Y
-
-
-def _sample(values, k=8):
-    """The distinct values of an array, at most k of them, for error messages."""
-    u = np.unique(np.asarray(values))
-    shown = ", ".join(str(v) for v in u[:k].tolist())
-    return f"[{shown}{', ...' if u.size > k else ''}]"

@@ -28,9 +28,13 @@ import math
 import numpy as np
 
 from .activations import ACTIVATIONS, get_activation
-from .costs import (check_finite, check_labels, compute_cost, compute_cost_from_logits)
-from .initializers import check_layer_dims, initialize_parameters, initialize_parameters_deep
-from .regularization import check_keep_prob, dropout_backward, dropout_forward
+from .checks import (check_activations, check_backward_arguments, check_bool, check_forward_arguments,  # noqa: F401
+                     check_finite, check_iterations, check_keep_prob, check_labels, check_layer_dims,
+                     check_learning_rate, check_linear_inputs, check_parameters, check_training_arguments,
+                     check_X, to_labels)  # check_* re-exported: they were defined here
+from .costs import compute_cost, compute_cost_from_logits
+from .initializers import initialize_parameters, initialize_parameters_deep
+from .regularization import dropout_backward, dropout_forward, l2_gradient
 
 FUSED_OUTPUTS = ("sigmoid", "softmax")
 
@@ -53,56 +57,10 @@ def layer_dims_of(parameters):
 
 def resolve_activations(activations, L):
     """A list of L activation names from None, one hidden-layer name, or a list of L names."""
-    if activations is None:
-        names = ["relu"] * (L - 1) + ["sigmoid"]
-    elif isinstance(activations, str):
-        names = [activations] * (L - 1) + ["sigmoid"]
-    else:
-        names = list(activations)
-        if len(names) != L:
-            raise ValueError(
-                f"activations: expected {L} names (one per layer) for a {L}-layer network, "
-                f"got {len(names)}: {names}"
-            )
+    names = check_activations(activations, L)
     for name in names:
         get_activation(name)  # raises ValueError on unknown names
     return names
-
-
-def check_parameters(parameters, n_x=None):
-    """Validate a parameters dict: W_l (n_l, n_{l-1}), b_l (n_l, 1), chained, finite."""
-    if not isinstance(parameters, dict) or "W1" not in parameters:
-        got = sorted(parameters) if isinstance(parameters, dict) else type(parameters).__name__
-        raise ValueError(f"parameters: expected a dict with keys W1, b1, ..., WL, bL, got {got}")
-    L = num_layers(parameters)
-    prev = parameters["W1"].shape[1] if n_x is None else n_x
-    for l in range(1, L + 1):
-        W, b = np.asarray(parameters[f"W{l}"]), parameters.get(f"b{l}")
-        if b is None:
-            raise ValueError(f"parameters: expected key 'b{l}' next to 'W{l}', got keys {sorted(parameters)}")
-        b = np.asarray(b)
-        if W.ndim != 2 or W.shape[1] != prev:
-            raise ValueError(f"parameters['W{l}']: expected shape (n_{l}, {prev}), got {W.shape}")
-        if b.shape != (W.shape[0], 1):
-            raise ValueError(f"parameters['b{l}']: expected shape ({W.shape[0]}, 1), got {b.shape}")
-        check_finite(W, f"parameters['W{l}']")
-        check_finite(b, f"parameters['b{l}']")
-        prev = W.shape[0]
-    return L
-
-
-def check_X(X, n_x=None, name="X"):
-    """X must be a finite 2-D array (n_x, m) with m >= 1."""
-    X = np.asarray(X)
-    if X.ndim != 2:
-        raise ValueError(f"{name}: expected a 2-D array of shape (n_x, m), one column per example, got shape {X.shape}")
-    if n_x is not None and X.shape[0] != n_x:
-        raise ValueError(f"{name}: expected {n_x} rows (n_x features, one column per example), got shape {X.shape}"
-                         + ("; did you pass (m, n_x)? use X.T" if X.shape[1] == n_x else ""))
-    if X.shape[1] == 0:
-        raise ValueError(f"{name}: expected at least one example (column), got an empty batch of shape {X.shape}")
-    check_finite(X, name)
-    return X
 
 
 # ------------------------------------------------------------------ forward
@@ -112,8 +70,7 @@ def linear_forward(A, W, b):
 
     Returns (Z, cache) with cache = (A, W, b) for the backward pass.
     """
-    if A.ndim != 2 or W.ndim != 2 or A.shape[0] != W.shape[1]:
-        raise ValueError(f"A: expected shape ({W.shape[1] if W.ndim == 2 else 'n_prev'}, m) to match W {W.shape}, got {A.shape}")
+    check_linear_inputs(A, W, b)
     Z = W @ A
     Z += b
     return Z, (A, W, b)
@@ -143,12 +100,7 @@ def L_model_forward(X, parameters, activations=None, keep_prob=1.0, rng=0, masks
     validate=False skips the shape / finiteness checks (training loops check once).
     Returns (AL, caches), one cache per layer (see the module docstring).
     """
-    L = check_parameters(parameters) if validate else num_layers(parameters)
-    if validate:
-        X = check_X(X, parameters["W1"].shape[1])
-        keep_prob = check_keep_prob(keep_prob)
-        if masks is not None and len(masks) != L - 1:
-            raise ValueError(f"masks: expected {L - 1} masks (one per hidden layer), got {len(masks)}")
+    L, X = check_forward_arguments(X, parameters, keep_prob, rng, masks) if validate else (num_layers(parameters), X)
     names = resolve_activations(activations, L)
     if keep_prob < 1 and masks is None and not isinstance(rng, np.random.Generator):
         rng = np.random.default_rng(rng)
@@ -197,12 +149,12 @@ def L_model_backward(AL, Y, caches, activations=None, lambd=0.0, need_dA0=True, 
     cross-entropy the two Jacobians collapse to dZ_L = AL - Y (n_L, m). Any
     other output activation uses dAL = -(Y/AL - (1-Y)/(1-AL)) and its backward.
     Hidden layers: dropout masks in the caches are applied to dA_l
-    (dA_l * D_l / keep_prob); lambd > 0 adds lambd/m W_l to dW_l.
+    (dA_l * D_l / keep_prob); lambd > 0 adds `l2_gradient` (lambd/m W_l) to dW_l.
     need_dA0=False skips dA0 = W_1^T dZ_1 (training never uses it).
     """
+    AL, Y = check_backward_arguments(AL, Y, caches, lambd) if validate else (AL, Y)
     L = len(caches)
     names = resolve_activations(activations, L)
-    Y = check_labels(Y, AL.shape) if validate else Y
     Y = Y.astype(AL.dtype, copy=False)
     m = AL.shape[1]
     grads = {}
@@ -225,7 +177,7 @@ def L_model_backward(AL, Y, caches, activations=None, lambd=0.0, need_dA0=True, 
         grads[f"dA{l - 1}"], grads[f"dW{l}"], grads[f"db{l}"] = linear_activation_backward(dA, cache, names[l - 1], need)
     if lambd:
         for l in range(1, L + 1):
-            grads[f"dW{l}"] += (lambd / m) * caches[l - 1][0][1]
+            grads[f"dW{l}"] += l2_gradient(caches[l - 1][0][1], lambd, m)
     if not need_dA0:
         grads.pop("dA0", None)
     return grads
@@ -263,31 +215,43 @@ def update_parameters(parameters, grads, learning_rate):
 
 # ------------------------------------------------------------------ training
 
-def check_learning_rate(learning_rate):
-    if not (isinstance(learning_rate, (int, float, np.floating)) and math.isfinite(learning_rate)
-            and learning_rate > 0):
-        raise ValueError(f"learning_rate: expected a positive finite number, got {learning_rate!r}")
-    return float(learning_rate)
+class DivergenceError(ValueError):
+    """Training diverged (see `is_diverging`): the learning rate is too large for this network and data."""
 
 
-def check_iterations(num_iterations, name="num_iterations"):
-    if not isinstance(num_iterations, (int, np.integer)) or isinstance(num_iterations, bool) or num_iterations < 0:
-        raise ValueError(f"{name}: expected a non-negative integer, got {num_iterations!r}")
-    return int(num_iterations)
+def is_diverging(cost, first_cost):
+    """True when a training cost shows divergence: it is NaN / inf, or it has grown far past its start.
+
+    "Far past" is ``cost > max(10 * first_cost, first_cost + 10)``. Training that works lowers
+    the cost; noise (mini-batches, dropout) or a learning rate at the edge of stability makes it
+    bounce by a fraction of where it started, not tenfold, while a learning rate that is too
+    large makes it grow by orders of magnitude (0.69 -> 7.5e29) long before it overflows. The
+    "+ 10" spares a small start (an easy problem, a warm start): 10 nats more of mean
+    cross-entropy means the right class gets, on geometric average, e^-10 (1 / 22,000) of the
+    probability it got at the start.
+
+    `NeuralNetwork` and the commands stop on this rule. The course-named lesson functions
+    (`gradient_descent`, `two_layer_model`, `L_layer_model`) stop only on NaN / inf, so a
+    notebook can still show a cost that climbs.
+    """
+    return not math.isfinite(cost) or cost > max(10 * first_cost, first_cost + 10)
+
+
+def check_divergence(cost, first_cost, where, learning_rate):
+    """Raise `DivergenceError` if `is_diverging(cost, first_cost)`; `where` says when, e.g. "epoch 3"."""
+    if is_diverging(cost, first_cost):
+        grew = f"grew from {first_cost:.4g} to {cost:.4g}" if math.isfinite(cost) else \
+            f"became {cost} (it started at {first_cost:.4g})"
+        raise DivergenceError(f"learning_rate: training diverged at {where}: the cost {grew}. "
+                              f"Try a smaller learning_rate than {learning_rate}.")
 
 
 def diverged(cost, iteration, learning_rate):
-    """The error raised when the cost stops being finite."""
-    return ValueError(
+    """The error raised when the cost stops being finite (a `DivergenceError`)."""
+    return DivergenceError(
         f"learning_rate: training diverged at iteration {iteration}: the cost is {cost}. "
         f"Try a smaller learning_rate than {learning_rate}."
     )
-
-
-def _check_training_inputs(X, Y, layer_dims, dtype):
-    X = check_X(X, layer_dims[0])
-    Y = check_labels(Y, (layer_dims[-1], X.shape[1]), "the output layer (n_L, m)")
-    return X.astype(dtype, copy=False), Y.astype(dtype, copy=False)
 
 
 def gradient_descent(X, Y, parameters, activations=None, learning_rate=0.0075, num_iterations=3000,
@@ -321,13 +285,12 @@ def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000
     float64 by default, the course's precision: the same costs on every machine.
     Returns (parameters, costs), costs every 100 iterations.
     """
-    n_x, n_h, n_y = check_layer_dims(layers_dims) if len(layers_dims) == 3 else (None,) * 3
-    if n_x is None:
-        raise ValueError(f"layers_dims: expected (n_x, n_h, n_y), got {layers_dims!r}")
-    X, Y = _check_training_inputs(X, Y, [n_x, n_h, n_y], dtype)
+    X, Y, (n_x, n_h, n_y) = check_training_arguments(X, Y, layers_dims, "layers_dims", 3, learning_rate=learning_rate,
+                                                     num_iterations=num_iterations, print_cost=print_cost, seed=seed,
+                                                     dtype=dtype)
     parameters = initialize_parameters(n_x, n_h, n_y, seed=seed, dtype=dtype)
-    return gradient_descent(X, Y, parameters, resolve_activations(list(activations), 2),
-                            check_learning_rate(learning_rate), check_iterations(num_iterations), print_cost)
+    return gradient_descent(X, Y, parameters, resolve_activations(activations, 2), learning_rate, num_iterations,
+                            print_cost)
 
 
 def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False,
@@ -342,12 +305,12 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, 
     Returns (parameters, costs), costs every 100 iterations.
     Raises ValueError if the cost becomes NaN / inf (learning rate too large).
     """
-    dims = check_layer_dims(layers_dims)
-    X, Y = _check_training_inputs(X, Y, dims, dtype)
+    X, Y, dims = check_training_arguments(X, Y, layers_dims, learning_rate=learning_rate, num_iterations=num_iterations,
+                                          print_cost=print_cost, initialization=initialization, seed=seed,
+                                          lambd=lambd, keep_prob=keep_prob, dtype=dtype)
     names = resolve_activations(activations, len(dims) - 1)
     parameters = initialize_parameters_deep(dims, initialization, seed=seed, dtype=dtype)
-    return gradient_descent(X, Y, parameters, names, check_learning_rate(learning_rate),
-                            check_iterations(num_iterations), print_cost, lambd, check_keep_prob(keep_prob), seed)
+    return gradient_descent(X, Y, parameters, names, learning_rate, num_iterations, print_cost, lambd, keep_prob, seed)
 
 
 # ------------------------------------------------------------------ prediction
@@ -357,20 +320,30 @@ def predict(X, y, parameters, activations=None, print_accuracy=True):
 
     As in the course, when labels y are given (y may be None) the accuracy is
     printed ("Accuracy: 0.98..."); pass print_accuracy=False to silence it.
-    y: (1, m) labels, or (C, m) one-hot for a softmax output.
+    y: (1, m) labels, or (C, m) one-hot for a softmax output (see `utils.checks` for the label layouts).
     """
     check_parameters(parameters)
     X = check_X(X, parameters["W1"].shape[1])
+    labels = None if y is None else to_labels(y, "y", X.shape[1])
+    if labels is not None and labels.size != X.shape[1]:
+        raise ValueError(f"y: expected {X.shape[1]} labels to match X, got shape {np.shape(y)}")
     X = X.astype(parameters["W1"].dtype, copy=False)
     AL, _ = L_model_forward(X, parameters, activations, validate=False)
-    p = (AL > 0.5).astype(np.int64) if AL.shape[0] == 1 else AL.argmax(axis=0)[None, :]
-    if y is not None and print_accuracy:
-        y = np.asarray(y)
-        labels = y.argmax(axis=0)[None, :] if y.ndim == 2 and y.shape[0] > 1 else y.reshape(1, -1)
-        if labels.shape != p.shape:
-            raise ValueError(f"y: expected {p.shape[1]} labels to match X, got shape {y.shape}")
-        print("Accuracy: " + str(float(np.mean(p == labels))))
+    p = labels_from_probabilities(AL)
+    if labels is not None and check_bool(print_accuracy, "print_accuracy"):
+        print("Accuracy: " + str(float(np.mean(p[0] == labels))))
     return p
+
+
+def labels_from_probabilities(AL):
+    """Class labels (1, m) from probabilities: 1 where AL > 0.5 for a (1, m) sigmoid output,
+    else the argmax over the C rows of a (C, m) softmax output (a one-hot Y gives back its labels)."""
+    return (AL > 0.5).astype(np.int64) if AL.shape[0] == 1 else AL.argmax(axis=0)[None, :]
+
+
+def n_correct(AL, Y):
+    """How many of the m columns AL classifies right: `labels_from_probabilities` of AL and of Y agree."""
+    return int(np.count_nonzero(labels_from_probabilities(AL) == labels_from_probabilities(Y)))
 
 
 def plot_costs(costs, learning_rate=0.0075):
@@ -382,5 +355,6 @@ def plot_costs(costs, learning_rate=0.0075):
 __all__ = [
     "linear_forward", "linear_activation_forward", "L_model_forward", "linear_backward",
     "linear_activation_backward", "L_model_backward", "update_parameters", "two_layer_model",
-    "L_layer_model", "predict", "plot_costs", "compute_gradients", "ACTIVATIONS",
+    "L_layer_model", "predict", "plot_costs", "compute_gradients", "ACTIVATIONS", "labels_from_probabilities",
+    "n_correct",
 ]

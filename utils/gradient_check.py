@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .checks import check_gradient_check_arguments, check_layer_dims, check_parameters
 from .costs import compute_cost_from_logits, compute_cost
 from .deep import FUSED_OUTPUTS, L_model_backward, L_model_forward, num_layers, resolve_activations
 from .regularization import dropout_mask
@@ -30,6 +31,7 @@ def dictionary_to_vector(parameters):
 
     Returns (theta, keys) where keys[i] names the parameter entry i comes from.
     """
+    check_parameters(parameters)
     keys, columns = [], []
     for key in _keys(parameters):
         value = np.asarray(parameters[key])
@@ -40,6 +42,7 @@ def dictionary_to_vector(parameters):
 
 def vector_to_dictionary(theta, layer_dims):
     """Inverse of `dictionary_to_vector` for layer_dims = [n_0, ..., n_L]."""
+    layer_dims = check_layer_dims(layer_dims)
     theta = np.asarray(theta).ravel()
     expected = sum(layer_dims[l] * (layer_dims[l - 1] + 1) for l in range(1, len(layer_dims)))
     if theta.size != expected:
@@ -98,12 +101,9 @@ def gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7, print_msg=False,
     `gradients` (or gradients=None and masks are drawn once from `seed`).
     Cost per check: 2 forward passes per parameter, so use small networks.
     """
-    parameters = {k: np.asarray(v, dtype=np.float64) for k, v in parameters.items()}
-    X, Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
+    parameters, X, Y = check_gradient_check_arguments(parameters, gradients, X, Y, epsilon, activations, lambd,
+                                                      keep_prob, masks, seed)
     if keep_prob < 1 and masks is None:
-        if gradients is not None:
-            raise ValueError("masks: expected the dropout masks used to compute `gradients` when keep_prob < 1, "
-                             "got None (or pass gradients=None)")
         masks = draw_masks(X, parameters, keep_prob, seed)
     if gradients is None:
         gradients = backprop_gradients(parameters, X, Y, activations, lambd, keep_prob, masks)

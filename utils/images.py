@@ -30,7 +30,8 @@ import h5py
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from utils.preprocessing import _check_image_size, resize_image, to_rgb
+from .atomic import write_atomically
+from .preprocessing import _check_image_size, resize_image, to_rgb
 
 #: Bump when decoding or resizing changes, so old caches are not reused.
 CACHE_VERSION = "2"
@@ -175,22 +176,19 @@ def write_cache(cache_file: str | os.PathLike, key: str, **arrays) -> None:
     read-only folder only costs the speed-up: a warning, no error.
     """
     cache_file = Path(cache_file)
-    tmp = cache_file.with_name(f"{cache_file.name}.{os.getpid()}.tmp")
-    try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        with h5py.File(tmp, "w") as f:
+
+    def write(file):
+        with h5py.File(file, "w") as f:
             f.attrs["key"] = key
             for name, value in arrays.items():
                 if isinstance(value, list):
                     f.create_dataset(name, data=[str(v) for v in value], dtype=h5py.string_dtype())
                 else:
                     f.create_dataset(name, data=value)
-        os.replace(tmp, cache_file)
+
+    try:
+        write_atomically(cache_file, write)
     except OSError as e:
-        try:
-            tmp.unlink(missing_ok=True)
-        except OSError:
-            pass
         warnings.warn(f"could not write the image cache {cache_file} ({e}); loading still works, uncached",
                       stacklevel=3)
         return

@@ -20,7 +20,18 @@ from __future__ import annotations
 
 import numpy as np
 
-METHODS = ("zeros", "random", "xavier", "glorot", "he")
+from .checks import check_arguments, check_layer_dims, check_seed, lookup  # noqa: F401  (check_layer_dims re-exported)
+
+#: method -> the factor (n_prev, n, scale) -> float multiplying the standard-normal draws of a layer
+#: (n, n_prev); one line per initialiser. A factor 0 draws nothing (zeros).
+INITIALIZERS = {
+    "zeros": lambda n_prev, n, scale: 0.0,
+    "random": lambda n_prev, n, scale: scale,
+    "xavier": lambda n_prev, n, scale: np.sqrt(1.0 / n_prev),
+    "glorot": lambda n_prev, n, scale: np.sqrt(2.0 / (n_prev + n)),
+    "he": lambda n_prev, n, scale: np.sqrt(2.0 / n_prev),
+}
+METHODS = tuple(INITIALIZERS)  # the names, as a tuple (argparse choices)
 
 
 def _generator(seed):
@@ -35,29 +46,15 @@ def _standard_normal(rng, shape):
 
 
 def weight_scale(method, n_prev, n, scale=0.01):
-    """The factor multiplying a standard-normal draw for layer (n, n_prev)."""
-    if method == "random":
-        return scale
-    if method == "xavier":
-        return np.sqrt(1.0 / n_prev)
-    if method == "glorot":
-        return np.sqrt(2.0 / (n_prev + n))
-    if method == "he":
-        return np.sqrt(2.0 / n_prev)
-    if method == "zeros":
-        return 0.0
-    raise ValueError(f"method: expected one of {METHODS}, got {method!r}")
+    """The factor multiplying a standard-normal draw for layer (n, n_prev): INITIALIZERS[method]."""
+    return lookup(INITIALIZERS, method, "method")(n_prev, n, scale)
 
 
-def check_layer_dims(layer_dims):
-    """layer_dims must be a list of >= 2 positive integers [n_x, n_1, ..., n_L]."""
-    dims = list(layer_dims) if not isinstance(layer_dims, (str, bytes)) else None
-    if (dims is None or len(dims) < 2
-            or not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n >= 1 for n in dims)):
-        raise ValueError(
-            f"layer_dims: expected a list of at least 2 positive integers [n_x, n_1, ..., n_L], got {layer_dims!r}"
-        )
-    return [int(n) for n in dims]
+def check_initialization(layer_dims, method, seed, dtype, scale):
+    """`initialize_parameters_deep`'s arguments -> layer_dims as a list of ints."""
+    check_arguments(method=method, dtype=dtype, scale=scale)
+    check_seed(seed, generators=True)
+    return check_layer_dims(layer_dims)
 
 
 def initialize_parameters_deep(layer_dims, method="xavier", seed=1, dtype=np.float32, scale=0.01):
@@ -66,17 +63,13 @@ def initialize_parameters_deep(layer_dims, method="xavier", seed=1, dtype=np.flo
     W_l: (n_l, n_{l-1}) = randn * weight_scale(method); b_l: (n_l, 1) zeros.
     Draws happen in float64 (so seeds reproduce the course) and are cast to `dtype`.
     """
-    dims = check_layer_dims(layer_dims)
-    if method not in METHODS:
-        raise ValueError(f"method: expected one of {METHODS}, got {method!r}")
+    dims = check_initialization(layer_dims, method, seed, dtype, scale)
     rng = _generator(seed)
     parameters = {}
     for l in range(1, len(dims)):
         shape = (dims[l], dims[l - 1])
-        if method == "zeros":
-            W = np.zeros(shape)
-        else:
-            W = _standard_normal(rng, shape) * weight_scale(method, dims[l - 1], dims[l], scale)
+        factor = weight_scale(method, dims[l - 1], dims[l], scale)
+        W = np.zeros(shape) if factor == 0 else _standard_normal(rng, shape) * factor
         parameters[f"W{l}"] = W.astype(dtype)
         parameters[f"b{l}"] = np.zeros((dims[l], 1), dtype=dtype)
     return parameters
@@ -87,4 +80,5 @@ def initialize_parameters(n_x, n_h, n_y, seed=1, dtype=np.float32, scale=0.01):
 
     Same draw order as the course (``np.random.seed(1)``; W1 then W2).
     """
+    check_arguments(n_x=n_x, n_h=n_h, n_y=n_y)
     return initialize_parameters_deep([n_x, n_h, n_y], "random", seed=seed, dtype=dtype, scale=scale)

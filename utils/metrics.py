@@ -1,7 +1,18 @@
 """Classification metrics on label vectors.
 
-Labels may be given as (m,), (1, m) or one-hot (C, m); they are flattened to
-class indices first. For binary problems the positive class is 1 (cat).
+Labels may be given as (m,), (1, m), a column (m, 1), or one-hot (C, m); they
+are read as class indices first, by one rule for the whole library
+(`utils.checks.read_labels`):
+
+    (m,), (1, m), (m, 1)   one integer label 0..C-1 per example (ints, integer-valued floats or bools)
+    (C, m), C >= 2, m >= 2  one-hot: entries 0 or 1, exactly one 1 per column
+
+So a single column (m, 1) is m labels, never one one-hot example, unless the
+other argument holds a single label: ``accuracy([[1], [0], [0], [0]],
+[[1], [1], [1], [1]])`` compares four labels (0.25). Probabilities are not
+labels: threshold or argmax them first. Labels must be integers in
+0 .. MAX_CLASSES - 1 (10,000), and y_true and y_pred must hold as many labels.
+For binary problems the positive class is 1 (cat).
 
     accuracy  = (TP + TN) / m
     precision = TP / (TP + FP)      recall = TP / (TP + FN)
@@ -14,29 +25,23 @@ from __future__ import annotations
 
 import numpy as np
 
+from .checks import MAX_CLASSES, check_num_classes, check_number, to_labels  # noqa: F401  (to_labels re-exported)
 
-def to_labels(y, name="y"):
-    """(m,), (1, m) or one-hot (C, m) -> integer class indices of shape (m,)."""
-    y = np.asarray(y)
-    if y.ndim == 2 and y.shape[0] > 1:
-        return y.argmax(axis=0)
-    if y.ndim == 2 and y.shape[0] == 1:
-        y = y[0]
-    if y.ndim != 1:
-        raise ValueError(f"{name}: expected labels of shape (m,), (1, m) or one-hot (C, m), got {y.shape}")
-    if y.dtype.kind == "f":
-        if not np.all(np.isfinite(y)) or np.any(y != np.round(y)):
-            raise ValueError(f"{name}: expected integer class labels, got non-integer values")
-        y = y.astype(np.int64)
-    return y
+
+def _single_label_count(y):
+    """m when `y` is a flat label array (m,) or (1, m), so that the other argument can be read against it."""
+    try:
+        shape = np.shape(y)
+    except ValueError:  # ragged: reported when y itself is read
+        return None
+    return int(np.prod(shape)) if len(shape) == 1 or (len(shape) == 2 and shape[0] == 1) else None
 
 
 def _pair(y_true, y_pred):
-    t, p = to_labels(y_true, "y_true"), to_labels(y_pred, "y_pred")
+    t = to_labels(y_true, "y_true", _single_label_count(y_pred))
+    p = to_labels(y_pred, "y_pred", t.size)
     if t.shape != p.shape:
         raise ValueError(f"y_pred: expected {t.size} labels to match y_true, got {p.size}")
-    if t.size == 0:
-        raise ValueError("y_true: expected at least one label, got an empty array")
     return t, p
 
 
@@ -49,9 +54,7 @@ def accuracy(y_true, y_pred):
 def confusion_matrix(y_true, y_pred, num_classes=None):
     """(C, C) counts: entry [i, j] = number of examples of true class i predicted as j."""
     t, p = _pair(y_true, y_pred)
-    if t.min() < 0 or p.min() < 0:
-        raise ValueError("y_true: expected non-negative class indices, got negative labels")
-    C = int(max(t.max(), p.max()) + 1) if num_classes is None else int(num_classes)
+    C = int(max(t.max(), p.max()) + 1) if num_classes is None else check_num_classes(num_classes)
     if max(t.max(), p.max()) >= C:
         raise ValueError(f"num_classes: expected more than the largest label {max(t.max(), p.max())}, got {C}")
     cm = np.zeros((C, C), dtype=np.int64)
@@ -64,21 +67,22 @@ def _ratio(a, b):
 
 
 def _per_class(y_true, y_pred, min_classes=None):
-    """(cm, tp, fp, fn): the confusion matrix and per-class counts (arrays of length C)."""
+    """(tp, fp, fn): per-class counts, arrays of length C = max(largest label + 1, min_classes)."""
     t, p = _pair(y_true, y_pred)
     C = max(int(max(t.max(), p.max())) + 1, min_classes or 0)
-    cm = confusion_matrix(t, p, C)
-    tp = np.diag(cm)
-    return cm, tp, cm.sum(axis=0) - tp, cm.sum(axis=1) - tp
+    tp = np.bincount(t[t == p], minlength=C)
+    return tp, np.bincount(p, minlength=C) - tp, np.bincount(t, minlength=C) - tp
 
 
 def _score(y_true, y_pred, average, positive, which):
-    if average not in ("binary", "macro"):
+    if not isinstance(average, str) or average not in ("binary", "macro"):
         raise ValueError(f"average: expected 'binary' or 'macro', got {average!r}")
-    cm, tp, fp, fn = _per_class(y_true, y_pred, positive + 1 if average == "binary" else None)
+    positive = int(check_number(positive, "positive", f"a class label: an integer in 0..{MAX_CLASSES - 1}",
+                                lambda v: 0 <= v < MAX_CLASSES, integer=True))
+    tp, fp, fn = _per_class(y_true, y_pred, positive + 1 if average == "binary" else None)
     if average == "binary":
         return _score_one(tp[positive], fp[positive], fn[positive], which)
-    return float(np.mean([_score_one(tp[i], fp[i], fn[i], which) for i in range(cm.shape[0])]))
+    return float(np.mean([_score_one(tp[i], fp[i], fn[i], which) for i in range(tp.size)]))
 
 
 def _score_one(tp, fp, fn, which):

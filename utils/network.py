@@ -13,26 +13,35 @@ or one-hot labels.
 Each epoch is one pass over the training set: one step of full-batch
 gradient descent (batch_size=None, the course's "iteration") or one step per
 mini-batch.
+
+With fewer examples than features (m < n_x) and gradient descent or momentum,
+`fit` trains the first layer through X^T X instead of W1 (utils/span.py): the
+same steps up to rounding, many times faster. By default ("auto") it is used
+in float64, where it reproduces the plain path to about 1e-15, and not in
+float32, whose results would move by float32 rounding; fast_path=True uses it
+in float32 too, False never.
 """
 
 from __future__ import annotations
 
+import inspect
 import math
 
 import numpy as np
 
-from .activations import get_activation
-from .costs import check_labels, compute_cost_from_logits, one_hot
-from .deep import (check_learning_rate, check_iterations, check_X, compute_gradients, diverged,
-                   L_model_forward, layer_dims_of)
-from .initializers import METHODS, initialize_parameters_deep
-from .metrics import accuracy, to_labels
-from .optimizers import (OPTIMIZERS, SCHEDULES, check_optimizer, initialize_adam, initialize_rmsprop,
-                         initialize_velocity, learning_rate_at, random_mini_batches,
-                         update_parameters_with_adam, update_parameters_with_gd,
-                         update_parameters_with_momentum, update_parameters_with_rmsprop)
+from .activations import ACTIVATIONS, default_activations
+from .blas import blas_threads_for
+from .checks import (MAX_SEED, check_arguments, check_callable, check_choice, check_hidden_layers,
+                     check_parameter_count, got, read_labels)
+from .costs import compute_cost_from_logits, one_hot
+from .deep import (check_divergence, check_learning_rate, check_iterations, check_X, compute_gradients, diverged,
+                   L_model_forward, labels_from_probabilities, layer_dims_of, n_correct as _n_correct)
+from .initializers import initialize_parameters_deep
+from .metrics import accuracy  # noqa: F401  (re-exported)
+from .optimizers import OPTIMIZERS, get_optimizer, learning_rate_at, random_mini_batches
 from .persistence import load_parameters, save_parameters
-from .regularization import check_keep_prob
+from .span import (fast_path_applies, from_coefficients, mini_batch_columns, prepare_span, span_forward_val,
+                   span_gradients, to_coefficients)
 
 OUTPUTS = ("auto", "sigmoid", "softmax")
 
@@ -55,6 +64,9 @@ class NeuralNetwork:
     early_stopping: stop when the validation cost has not improved for `patience`
     epochs and restore the best parameters (needs X_val, Y_val in `fit`).
     progress: show a tqdm bar; print_cost: print the cost every 100 epochs.
+    fast_path: train the first layer as W1 = a W1_init + K X^T through X^T X (utils/span.py) when
+    that is exact (gd or momentum, a hidden layer) and cheaper (m < n_x roughly): the same steps
+    up to rounding. "auto" (default): in float64 only; True: in float32 too; False: never.
 
     After `fit`: parameters_, layer_dims_, activations_ (one per layer),
     history_ {"cost", "train_accuracy", "val_cost", "val_accuracy", "learning_rate"}
@@ -68,55 +80,34 @@ class NeuralNetwork:
                  learning_rate=0.0075, epochs=3000, optimizer="gd", batch_size=None, lambd=0.0, keep_prob=1.0,
                  beta=0.9, beta1=0.9, beta2=0.999, epsilon=1e-8, lr_schedule=None, decay_rate=1.0,
                  time_interval=1000, early_stopping=False, patience=10, seed=1, dtype=np.float32,
-                 progress=False, print_cost=False, init_scale=0.01):
-        self.hidden_layers = [int(n) for n in hidden_layers]
-        if any(n < 1 for n in self.hidden_layers):
-            raise ValueError(f"hidden_layers: expected positive layer sizes, got {list(hidden_layers)}")
-        names = [activations] * len(self.hidden_layers) if isinstance(activations, str) else list(activations)
-        if len(names) != len(self.hidden_layers):
-            raise ValueError(f"activations: expected one name or {len(self.hidden_layers)} names "
-                             f"(one per hidden layer), got {names}")
-        for name in names:
-            get_activation(name)
-        self.activations = activations
-        self._hidden_activations = names
-        if output not in OUTPUTS:
-            raise ValueError(f"output: expected one of {OUTPUTS}, got {output!r}")
-        if initialization not in METHODS:
-            raise ValueError(f"initialization: expected one of {METHODS}, got {initialization!r}")
-        if lr_schedule not in SCHEDULES:
-            raise ValueError(f"lr_schedule: expected one of {SCHEDULES}, got {lr_schedule!r}")
-        if batch_size is not None and (not isinstance(batch_size, (int, np.integer)) or batch_size < 1):
-            raise ValueError(f"batch_size: expected None (full batch) or a positive integer, got {batch_size!r}")
-        self.output, self.initialization, self.init_scale = output, initialization, float(init_scale)
-        self.learning_rate = check_learning_rate(learning_rate)
-        self.epochs = check_iterations(epochs, "epochs")
-        self.optimizer = check_optimizer(optimizer)
-        self.batch_size, self.lambd, self.keep_prob = batch_size, float(lambd), check_keep_prob(keep_prob)
-        self.beta, self.beta1, self.beta2, self.epsilon = beta, beta1, beta2, epsilon
-        self.lr_schedule, self.decay_rate, self.time_interval = lr_schedule, decay_rate, time_interval
-        self.early_stopping, self.patience = bool(early_stopping), int(patience)
-        self.seed, self.dtype = seed, np.dtype(dtype)
-        self.progress, self.print_cost = progress, print_cost
+                 progress=False, print_cost=False, init_scale=0.01, fast_path="auto"):
+        arguments = dict(locals())
+        del arguments["self"]
+        self.__dict__.update(check_hyperparameters(arguments))
+        self._coefficients = None  # (span, coefficients) while the fast path trains: see parameters_
+
+    @property
+    def parameters_(self):
+        """{"W1", "b1", ..., "WL", "bL"}. While the fast path trains, W1 = a W1_init + K X^T is built when read."""
+        if self._coefficients is not None:
+            self._parameters, self._coefficients = from_coefficients(*self._coefficients), None
+        return self._parameters
+
+    @parameters_.setter
+    def parameters_(self, parameters):
+        self._parameters, self._coefficients = parameters, None
 
     # ------------------------------------------------------------ labels
 
     def _encode(self, Y, m, name="Y"):
         """Labels -> (n_y, m) matrix for the output layer (fixes output_ / n_classes_ on first call)."""
-        Y = np.asarray(Y)
-        given_one_hot = Y.ndim == 2 and Y.shape[0] > 1
-        if given_one_hot:
-            check_labels(Y, (Y.shape[0], m), "X (one column per example)")
-            labels = Y.argmax(axis=0)
-        else:
-            if Y.ndim not in (1, 2) or Y.size != m:
-                raise ValueError(f"{name}: expected {m} labels of shape (1, {m}), ({m},) or one-hot (C, {m}) "
-                                 f"to match X, got shape {Y.shape}")
-            labels = to_labels(Y, name)
-            if labels.min() < 0:
-                raise ValueError(f"{name}: expected class labels 0..C-1, got values {np.unique(labels)[:8].tolist()}")
+        labels, one_hot_rows = read_labels(Y, name, m)
+        given_one_hot = one_hot_rows is not None
+        if labels.size != m:
+            raise ValueError(f"{name}: expected {m} labels of shape (1, {m}), ({m},) or one-hot (C, {m}) "
+                             f"to match X, got shape {np.shape(Y)}")
         if not hasattr(self, "n_classes_"):
-            n_classes = Y.shape[0] if given_one_hot else max(2, int(labels.max()) + 1)
+            n_classes = one_hot_rows if given_one_hot else max(2, int(labels.max()) + 1)
             output = self.output
             if output == "auto":
                 output = "softmax" if (given_one_hot or n_classes > 2) else "sigmoid"
@@ -138,11 +129,19 @@ class NeuralNetwork:
 
         X_val, Y_val: optional validation set (accuracy and cost recorded per epoch).
         callback(epoch, model) runs after every epoch; returning False stops training.
-        Raises ValueError on bad input and when the cost becomes NaN / inf.
+        Raises ValueError on bad input, and `DivergenceError` (a ValueError naming the learning
+        rate) when training diverges: a cost NaN / inf, or an epoch's cost far past the cost
+        before training (`utils.deep.is_diverging`); history_ then ends with that cost.
+        X is used in Fortran order (a copy only if it is C-ordered): X.T is then C-contiguous,
+        which makes dZ1 X^T and gathering a mini-batch's columns faster, with the same results.
+        Training (callback included) runs on one BLAS thread when the network's products are
+        small (`utils.blas.blas_threads_for`): faster on a busy machine, and the same float32
+        rounding whatever the number of cores.
         """
+        check_callable(callback, "callback")
         for attr in ("n_classes_", "output_"):
             self.__dict__.pop(attr, None)
-        X = check_X(X).astype(self.dtype, copy=False)
+        X = check_X(X).astype(self.dtype, order="F", copy=False)  # X.T C-contiguous: faster dZ1 X^T and batches
         m = X.shape[1]
         Y = self._encode(Y, m)
         if (X_val is None) != (Y_val is None):
@@ -153,43 +152,47 @@ class NeuralNetwork:
         elif self.early_stopping:
             raise ValueError("X_val: expected a validation set for early_stopping=True, got None")
         self.layer_dims_ = [X.shape[0], *self.hidden_layers, Y.shape[0]]
+        check_parameter_count(self.layer_dims_, "hidden_layers")
         self.activations_ = self._hidden_activations + [self.output_]
         self.parameters_ = initialize_parameters_deep(self.layer_dims_, self.initialization, self.seed, self.dtype,
                                                       scale=self.init_scale)
         self.history_ = {"cost": [], "train_accuracy": [], "val_cost": [], "val_accuracy": [], "learning_rate": []}
         self.best_epoch_ = None
-        self._train(X, Y, X_val, Y_val, callback)
+        with blas_threads_for(self.layer_dims_, min(self.batch_size or m, m)):  # 1 BLAS thread if small: utils/blas.py
+            self._start_cost = self._cost(X, Y)  # what each epoch's cost is held against (is_diverging)
+            self._train(X, Y, X_val, Y_val, callback)
         return self
 
-    def _optimizer_state(self):
-        if self.optimizer == "momentum":
-            return initialize_velocity(self.parameters_)
-        if self.optimizer == "rmsprop":
-            return initialize_rmsprop(self.parameters_)
-        if self.optimizer == "adam":
-            return initialize_adam(self.parameters_)
-        return None
+    def _optimizer_state(self, p):
+        """The optimiser's initial state for parameters p: `OPTIMIZERS[optimizer].init(p)`."""
+        return get_optimizer(self.optimizer).init(p)
 
-    def _step(self, grads, state, t, lr):
-        """One optimiser update; returns the new optimiser state."""
-        p = self.parameters_
-        if self.optimizer == "gd":
-            self.parameters_ = update_parameters_with_gd(p, grads, lr)
-        elif self.optimizer == "momentum":
-            self.parameters_, state = update_parameters_with_momentum(p, grads, state, self.beta, lr)
-        elif self.optimizer == "rmsprop":
-            self.parameters_, state = update_parameters_with_rmsprop(p, grads, state, self.beta2, lr, self.epsilon)
-        else:
-            v, s = state
-            self.parameters_, v, s, _, _ = update_parameters_with_adam(p, grads, v, s, t, lr, self.beta1,
-                                                                         self.beta2, self.epsilon)
-            state = (v, s)
-        return state
+    def _step(self, p, grads, state, t, lr):
+        """One optimiser update of the parameters p (`OPTIMIZERS[optimizer].step`); returns (parameters, state)."""
+        return OPTIMIZERS[self.optimizer].step(p, grads, state, t, lr, self.beta, self.beta1, self.beta2, self.epsilon)
+
+    def _wants_fast_path(self):
+        """fast_path "auto": only in float64, where it matches the plain path to rounding at 1e-15."""
+        return self.fast_path is True or (self.fast_path == "auto" and self.dtype == np.float64)
+
+    def _batches(self, X, Y, epoch, span):
+        """The epoch's (X_b, Y_b); on the fast path X_b is the batch's columns of X (slice(None): all)."""
+        m = X.shape[1]
+        if self.batch_size is None or self.batch_size >= m:
+            return [(X, Y)] if span is None else [(slice(None), Y)]
+        if span is None:
+            return random_mini_batches(X, Y, self.batch_size, self.seed + epoch)
+        return [(columns, Y[:, columns]) for columns in mini_batch_columns(m, self.batch_size, self.seed + epoch)]
 
     def _train(self, X, Y, X_val, Y_val, callback):
-        m, rng, state, t = X.shape[1], np.random.default_rng(self.seed), self._optimizer_state(), 0
-        full_batch = self.batch_size is None or self.batch_size >= m
-        best_cost, best_parameters = math.inf, self.parameters_
+        m, rng, t = X.shape[1], np.random.default_rng(self.seed), 0
+        span = None
+        if self._wants_fast_path() and fast_path_applies(self.optimizer, self.layer_dims_, m, self.epochs, self.batch_size,
+                                                self.lambd, 0 if X_val is None else X_val.shape[1]):
+            span = prepare_span(X, self.parameters_["W1"], X_val)  # G = X^T X, P = W1_init X, ...
+        p = self.parameters_ if span is None else to_coefficients(self.parameters_, m)  # W1 -> [a | K]
+        state = self._optimizer_state(p)
+        best_cost, best_parameters = math.inf, p
         epochs = range(self.epochs)
         bar = None
         if self.progress:
@@ -199,18 +202,25 @@ class NeuralNetwork:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             for epoch in epochs:
                 lr = learning_rate_at(self.lr_schedule, self.learning_rate, epoch, self.decay_rate, self.time_interval)
-                batches = [(X, Y)] if full_batch else random_mini_batches(X, Y, self.batch_size, self.seed + epoch)
                 total_cost, correct = 0.0, 0
-                for Xb, Yb in batches:
-                    cost, AL, grads = compute_gradients(Xb, Yb, self.parameters_, self.activations_, self.lambd,
-                                                        self.keep_prob, rng)
+                for Xb, Yb in self._batches(X, Y, epoch, span):
+                    if span is None:
+                        cost, AL, grads = compute_gradients(Xb, Yb, p, self.activations_, self.lambd,
+                                                            self.keep_prob, rng)
+                    else:
+                        cost, AL, grads = span_gradients(span, Xb, Yb, p, self.activations_, self.lambd,
+                                                         self.keep_prob, rng)
                     if not math.isfinite(cost):
                         raise diverged(cost, f"{t} (epoch {epoch})", self.learning_rate)
-                    total_cost += cost * Xb.shape[1]
+                    total_cost += cost * Yb.shape[1]
                     correct += _n_correct(AL, Yb)
                     t += 1
-                    state = self._step(grads, state, t, lr)
-                self._record(total_cost / m, correct / m, lr, X_val, Y_val)
+                    p, state = self._step(p, grads, state, t, lr)
+                if span is None:
+                    self.parameters_ = p
+                else:
+                    self._coefficients = (span, p)  # W1 is built only if parameters_ is read
+                self._record(total_cost / m, correct / m, lr, X_val, Y_val, p, span)
                 self.n_epochs_ = epoch + 1
                 if self.print_cost and (epoch % 100 == 0 or epoch == self.epochs - 1):
                     print(f"Cost after epoch {epoch}: {total_cost / m}")
@@ -220,7 +230,7 @@ class NeuralNetwork:
                 if self.early_stopping:
                     val_cost = self.history_["val_cost"][-1]
                     if val_cost < best_cost:
-                        best_cost, best_parameters, self.best_epoch_ = val_cost, self.parameters_, epoch
+                        best_cost, best_parameters, self.best_epoch_ = val_cost, p, epoch
                     elif epoch - self.best_epoch_ >= self.patience:
                         stop = True
                 if callback is not None and callback(epoch, self) is False:
@@ -230,17 +240,30 @@ class NeuralNetwork:
         if bar is not None:
             bar.close()
         if self.early_stopping:
-            self.parameters_ = best_parameters  # updates never modify arrays in place: no copy needed
+            p = best_parameters  # updates never modify arrays in place: no copy needed
+        self.parameters_ = p if span is None else from_coefficients(span, p)
 
-    def _record(self, cost, train_accuracy, lr, X_val, Y_val):
+    def _record(self, cost, train_accuracy, lr, X_val, Y_val, p, span=None):
+        """Append an epoch's numbers to history_; stop with DivergenceError if its cost diverges."""
         h = self.history_
         h["cost"].append(cost)
         h["train_accuracy"].append(train_accuracy)
         h["learning_rate"].append(lr)
         if X_val is not None:
-            AL, caches = L_model_forward(X_val, self.parameters_, self.activations_, validate=False)
-            h["val_cost"].append(compute_cost_from_logits(caches[-1][1], Y_val))
+            if span is None:
+                AL, caches = L_model_forward(X_val, p, self.activations_, validate=False)
+                ZL = caches[-1][1]
+            else:
+                AL, ZL = span_forward_val(span, p, self.activations_)  # through X^T X_val: no W1 needed
+            h["val_cost"].append(compute_cost_from_logits(ZL, Y_val))
             h["val_accuracy"].append(_n_correct(AL, Y_val) / Y_val.shape[1])
+        check_divergence(cost, self._start_cost, f"epoch {len(h['cost']) - 1}", self.learning_rate)
+
+    def _cost(self, X, Y):
+        """The training cost (cross-entropy + L2 term, no dropout) of parameters_ on all of X, Y."""
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            _, caches = L_model_forward(X, self.parameters_, self.activations_, validate=False)
+            return compute_cost_from_logits(caches[-1][1], Y, self.parameters_, self.lambd)
 
     # ------------------------------------------------------------ prediction
 
@@ -257,25 +280,46 @@ class NeuralNetwork:
 
     def predict(self, X):
         """Predicted class labels, shape (1, m): AL > 0.5 (sigmoid) or argmax over classes (softmax)."""
-        AL = self.predict_proba(X)
-        return (AL > 0.5).astype(np.int64) if AL.shape[0] == 1 else AL.argmax(axis=0)[None, :]
+        return labels_from_probabilities(self.predict_proba(X))
 
     def score(self, X, Y):
-        """Accuracy of `predict(X)` against labels Y ((1, m), (m,) or one-hot (C, m)), in [0, 1]."""
-        return accuracy(Y, self.predict(X))
+        """Accuracy of `predict(X)` against labels Y ((1, m), (m,), (m, 1) or one-hot (C, m)), in [0, 1]."""
+        p = self.predict(X)[0]
+        labels = read_labels(Y, "Y", p.size)[0]
+        if labels.size != p.size:
+            raise ValueError(f"Y: expected {p.size} labels to match X, got shape {np.shape(Y)}")
+        return float(np.mean(labels == p))
 
-    # ------------------------------------------------------------ persistence
+    # ------------------------------------------------------------ hyperparameters
 
-    def get_params(self):
-        """The constructor arguments (JSON-compatible)."""
-        keys = ("hidden_layers", "activations", "output", "initialization", "learning_rate", "epochs", "optimizer",
-                "batch_size", "lambd", "keep_prob", "beta", "beta1", "beta2", "epsilon", "lr_schedule",
-                "decay_rate", "time_interval", "early_stopping", "patience", "seed", "init_scale")
-        params = {k: getattr(self, k) for k in keys}
+    @classmethod
+    def _param_names(cls):
+        """The constructor's argument names, read from its signature."""
+        return [name for name in inspect.signature(cls.__init__).parameters if name != "self"]
+
+    def get_params(self, deep=True):
+        """The constructor arguments, by the names of its signature (JSON-compatible: dtype by its name)."""
+        params = {name: getattr(self, name) for name in self._param_names()}
+        params["hidden_layers"] = list(self.hidden_layers)
+        if not isinstance(self.activations, str):
+            params["activations"] = list(self.activations)
         if not self.hidden_layers:
             params["activations"] = []  # no hidden layer: the hidden activation is not used
         params["dtype"] = self.dtype.name
         return params
+
+    def set_params(self, **params):
+        """Change constructor arguments, checked as the constructor checks them (all together); returns self."""
+        names = self._param_names()
+        for name in params:
+            if name not in names:
+                raise ValueError(f"{name}: expected one of NeuralNetwork's parameters ({', '.join(names)}), "
+                                 "got an unknown name")
+        current = {name: getattr(self, name) for name in names}
+        self.__dict__.update(check_hyperparameters({**current, **params}))
+        return self
+
+    # ------------------------------------------------------------ persistence
 
     def save(self, path, **metadata):
         """Save parameters_, activations, history and hyperparameters (plus `metadata`) to an .npz file."""
@@ -288,11 +332,14 @@ class NeuralNetwork:
         """A fitted NeuralNetwork from a file written by `save` (metadata_ holds the extra metadata)."""
         parameters, metadata = load_parameters(path)
         dims = layer_dims_of(parameters)
-        activations = metadata.get("activations") or ["relu"] * (len(dims) - 2) + ["sigmoid"]
+        activations = metadata.get("activations") or default_activations(len(dims) - 1)
         hyper = dict(metadata.get("hyperparameters") or {})
         hyper.update(hidden_layers=dims[1:-1], activations=activations[:-1], output=activations[-1],
                      dtype=parameters["W1"].dtype)
-        model = cls(**hyper)
+        try:
+            model = cls().set_params(**hyper)
+        except ValueError as error:
+            raise ValueError(f"path: {str(path)!r}: the recorded hyperparameters are not valid: {error}") from None
         model.parameters_, model.layer_dims_, model.activations_ = parameters, dims, list(activations)
         model.output_ = activations[-1]
         model.n_classes_ = metadata.get("n_classes", max(2, dims[-1]))
@@ -306,24 +353,63 @@ class NeuralNetwork:
                 f"optimizer={self.optimizer!r}, learning_rate={self.learning_rate}, epochs={self.epochs})")
 
 
-def _n_correct(AL, Y):
-    """Number of columns where the prediction from AL matches the (1, m) or one-hot (C, m) labels Y."""
-    if AL.shape[0] == 1:
-        return int(np.count_nonzero((AL > 0.5) == (Y > 0.5)))
-    return int(np.count_nonzero(AL.argmax(axis=0) == Y.argmax(axis=0)))
+#: NeuralNetwork's arguments checked by their conventional name (utils.checks.ARGUMENTS).
+_CHECKED_BY_NAME = ("initialization", "learning_rate", "epochs", "optimizer", "batch_size", "lambd", "keep_prob",
+                    "beta", "beta1", "beta2", "epsilon", "lr_schedule", "decay_rate", "time_interval",
+                    "early_stopping", "patience", "seed", "dtype", "progress", "print_cost", "init_scale")
+
+
+def check_hyperparameters(params):
+    """NeuralNetwork's constructor arguments (a dict), checked -> the attributes to set.
+
+    The same names, normalised (floats, ints, lists, np.dtype), plus `_hidden_activations`
+    (one name per hidden layer). Every refusal is a ValueError naming the argument.
+    """
+    checked = dict(params)
+    hidden = check_hidden_layers(params["hidden_layers"])
+    activations = params["activations"]
+    if isinstance(activations, str):
+        names = [activations] * len(hidden)
+    elif isinstance(activations, (list, tuple, np.ndarray)) and np.ndim(activations) == 1:
+        names = activations = list(activations)
+    else:
+        raise ValueError(f"activations: expected one name or a list of names (one per hidden layer), "
+                         f"got {got(activations)}")
+    if len(names) != len(hidden):
+        raise ValueError(f"activations: expected one name or {len(hidden)} names "
+                         f"(one per hidden layer), got {names}")
+    for name in names:
+        check_choice(name, tuple(ACTIVATIONS), "activations")
+    checked.update(check_arguments(**{name: params[name] for name in _CHECKED_BY_NAME}))
+    checked.update(hidden_layers=hidden, activations=activations, _hidden_activations=names,
+                   output=check_choice(params["output"], OUTPUTS, "output"),
+                   fast_path=check_fast_path(params["fast_path"]))
+    if checked["batch_size"] is not None and checked["seed"] + checked["epochs"] > MAX_SEED + 1:
+        raise ValueError(f"seed: expected at most 2**32 - epochs = {MAX_SEED + 1 - checked['epochs']} with mini-batches "
+                         f"(epoch e shuffles with seed + e), got {checked['seed']}")
+    return checked
+
+
+def check_fast_path(fast_path):
+    """fast_path: True, False or "auto"."""
+    if fast_path is True or fast_path is False or fast_path == "auto":
+        return fast_path
+    raise ValueError(f"fast_path: expected True, False or 'auto', got {fast_path!r}")
 
 
 # ------------------------------------------------------------ the seed's function API
 
 def train_NN(X, Y, hidden_layers=(20, 7, 5), X_val=None, Y_val=None, **options):
     """Train a `NeuralNetwork(hidden_layers, **options)` on X (n_x, m), Y; returns the fitted model."""
-    return NeuralNetwork(hidden_layers, **options).fit(X, Y, X_val, Y_val)
+    return NeuralNetwork(hidden_layers).set_params(**options).fit(X, Y, X_val, Y_val)
 
 
 def predict_y(X, model, activations=None):
     """Predicted labels (1, m) for X (n_x, m) from a fitted model or a parameters dict."""
     if isinstance(model, NeuralNetwork):
         return model.predict(X)
+    if not isinstance(model, dict):
+        raise ValueError(f"model: expected a fitted NeuralNetwork or a parameters dict, got {got(model)}")
     from .deep import predict
     return predict(X, None, model, activations)
 

@@ -8,24 +8,24 @@ and returns new dicts (the arrays passed in are not modified).
     Adam      v = beta1 v + (1 - beta1) dW;  s = beta2 s + (1 - beta2) dW^2
               v^ = v / (1 - beta1^t);  s^ = s / (1 - beta2^t)   (bias correction, t = 1, 2, ...)
               W -= alpha v^ / (sqrt(s^) + eps)
+
+`OPTIMIZERS` maps each name to its `Optimizer` (init, step) with one signature,
+for code that picks the rule by name (`SCHEDULES` does the same for the learning-rate schedules):
+
+    rule = OPTIMIZERS["adam"]
+    state = rule.init(parameters)
+    parameters, state = rule.step(parameters, grads, state, t, learning_rate, beta1=0.9, beta2=0.999)
 """
 
 from __future__ import annotations
 
 import math
+from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
+from .checks import check_mini_batch_arguments, check_optimizer, lookup  # noqa: F401  (check_optimizer re-exported)
 from .deep import num_layers, update_parameters
-
-OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
-
-
-def check_optimizer(name):
-    if name not in OPTIMIZERS:
-        raise ValueError(f"optimizer: expected one of {OPTIMIZERS}, got {name!r}")
-    return name
-
 
 def update_parameters_with_gd(parameters, grads, learning_rate):
     """W_l <- W_l - alpha dW_l, b_l <- b_l - alpha db_l (same as `deep.update_parameters`)."""
@@ -99,10 +99,61 @@ def update_parameters_with_adam(parameters, grads, v, s, t, learning_rate=0.01, 
     return new, v, s, v_corrected, s_corrected
 
 
+# ------------------------------------------------------------------ registry
+
+class Optimizer(NamedTuple):
+    """One update rule behind one signature (the course-named functions above do the work).
+
+    init(parameters) -> state
+    step(parameters, grads, state, t, learning_rate, beta=0.9, beta1=0.9, beta2=0.999, epsilon=1e-8)
+        -> (new parameters, new state); t >= 1 counts the updates (Adam's bias correction),
+        each rule reads the hyperparameters it has and ignores the others.
+    """
+
+    init: Callable[[dict], Any]
+    step: Callable[..., tuple]
+
+
+def _no_state(parameters):
+    """Plain gradient descent keeps no state between steps."""
+    return None
+
+
+def _gd_step(parameters, grads, state, t, learning_rate, beta=0.9, beta1=0.9, beta2=0.999, epsilon=1e-8):
+    return update_parameters_with_gd(parameters, grads, learning_rate), state
+
+
+def _momentum_step(parameters, grads, v, t, learning_rate, beta=0.9, beta1=0.9, beta2=0.999, epsilon=1e-8):
+    return update_parameters_with_momentum(parameters, grads, v, beta, learning_rate)
+
+
+def _rmsprop_step(parameters, grads, s, t, learning_rate, beta=0.9, beta1=0.9, beta2=0.999, epsilon=1e-8):
+    return update_parameters_with_rmsprop(parameters, grads, s, beta2, learning_rate, epsilon)
+
+
+def _adam_step(parameters, grads, state, t, learning_rate, beta=0.9, beta1=0.9, beta2=0.999, epsilon=1e-8):
+    v, s = state
+    parameters, v, s, _, _ = update_parameters_with_adam(parameters, grads, v, s, t, learning_rate, beta1, beta2,
+                                                         epsilon)
+    return parameters, (v, s)
+
+
+#: name -> `Optimizer` (init, step). Its keys are the optimizer names every ``optimizer=`` argument accepts.
+#: A new rule (e.g. AdamW) is one step function with the signature above and one line here.
+OPTIMIZERS = {
+    "gd": Optimizer(_no_state, _gd_step),
+    "momentum": Optimizer(initialize_velocity, _momentum_step),
+    "rmsprop": Optimizer(initialize_rmsprop, _rmsprop_step),
+    "adam": Optimizer(initialize_adam, _adam_step),
+}
+
+
+def get_optimizer(name):
+    """OPTIMIZERS[name]; an unknown name is a ValueError listing the known ones."""
+    return lookup(OPTIMIZERS, name, "optimizer")
+
+
 # ------------------------------------------------------------------ schedules
-
-SCHEDULES = (None, "inverse_time", "exponential", "step")
-
 
 def update_lr(learning_rate0, epoch_num, decay_rate):
     """Inverse-time decay: alpha = alpha0 / (1 + decay_rate * epoch_num)."""
@@ -119,17 +170,21 @@ def schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval=1000)
     return learning_rate0 / (1 + decay_rate * (epoch_num // time_interval))
 
 
+#: name -> schedule(learning_rate0, epoch_num, decay_rate, time_interval) -> the epoch's learning rate,
+#: one signature for all (each reads what it needs). Its keys are what every ``lr_schedule=`` accepts.
+SCHEDULES = {
+    None: lambda learning_rate0, epoch_num, decay_rate, time_interval: learning_rate0,
+    "inverse_time": lambda learning_rate0, epoch_num, decay_rate, time_interval: update_lr(
+        learning_rate0, epoch_num, decay_rate),
+    "exponential": lambda learning_rate0, epoch_num, decay_rate, time_interval: exponential_lr(
+        learning_rate0, epoch_num, decay_rate),
+    "step": schedule_lr_decay,
+}
+
+
 def learning_rate_at(schedule, learning_rate0, epoch_num, decay_rate, time_interval=1000):
-    """The learning rate of epoch `epoch_num` under `schedule` (None: constant)."""
-    if schedule is None:
-        return learning_rate0
-    if schedule == "inverse_time":
-        return update_lr(learning_rate0, epoch_num, decay_rate)
-    if schedule == "exponential":
-        return exponential_lr(learning_rate0, epoch_num, decay_rate)
-    if schedule == "step":
-        return schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval)
-    raise ValueError(f"lr_schedule: expected one of {SCHEDULES}, got {schedule!r}")
+    """The learning rate of epoch `epoch_num` under `schedule`, a key of SCHEDULES (None: constant)."""
+    return lookup(SCHEDULES, schedule, "lr_schedule")(learning_rate0, epoch_num, decay_rate, time_interval)
 
 
 # ------------------------------------------------------------------ mini-batches
@@ -141,14 +196,8 @@ def random_mini_batches(X, Y, mini_batch_size=64, seed=0):
     columns except possibly the last (m mod mini_batch_size). The permutation
     is ``np.random.RandomState(seed).permutation(m)``, the course's order.
     """
-    X, Y = np.asarray(X), np.asarray(Y)
-    if X.ndim != 2 or Y.ndim != 2 or X.shape[1] != Y.shape[1]:
-        raise ValueError(f"Y: expected (n_y, m) with the same m as X {X.shape}, got {Y.shape}")
+    X, Y = check_mini_batch_arguments(X, Y, mini_batch_size, seed)
     m = X.shape[1]
-    if m == 0:
-        raise ValueError(f"X: expected at least one example, got an empty batch of shape {X.shape}")
-    if not isinstance(mini_batch_size, (int, np.integer)) or mini_batch_size < 1:
-        raise ValueError(f"mini_batch_size: expected a positive integer, got {mini_batch_size!r}")
     permutation = np.random.RandomState(seed).permutation(m)
     shuffled_X, shuffled_Y = X[:, permutation], Y[:, permutation]
     return [(shuffled_X[:, k:k + mini_batch_size], shuffled_Y[:, k:k + mini_batch_size])

@@ -9,12 +9,23 @@ from __future__ import annotations
 
 import numpy as np
 
+from .checks import check_arguments, check_number
 
-def _check(m, noise, min_m=2):
-    if not isinstance(m, (int, np.integer)) or m < min_m:
-        raise ValueError(f"m: expected an integer number of points >= {min_m}, got {m!r}")
-    if not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise: expected a non-negative standard deviation, got {noise!r}")
+MAX_POINTS = 10_000_000
+
+
+def _check(m, noise, seed, dtype, even=False, n_classes=None, **numbers):
+    """The generators' arguments: m points (an integer in 2..MAX_POINTS, even if `even`), noise >= 0,
+    a seed, a floating-point dtype, n_classes in 2..m, and finite `numbers` (petals_radius, turns ...)."""
+    check_number(m, "m", f"an integer number of points in 2..{MAX_POINTS}", lambda v: 2 <= v <= MAX_POINTS,
+                 integer=True)
+    if even and m % 2:
+        raise ValueError(f"m: expected an even number of points (half per class), got {m}")
+    check_arguments(noise=noise, seed=seed, dtype=dtype)
+    if n_classes is not None:
+        check_number(n_classes, "n_classes", f"an integer between 2 and m={m}", lambda v: 2 <= v <= m, integer=True)
+    for name, value in numbers.items():
+        check_number(value, name, "a finite number")
 
 
 def _pack(points, labels, dtype):
@@ -37,9 +48,7 @@ def load_planar_dataset(m: int = 400, seed: int = 1, noise: float = 0.2, petals_
     np.random.seed(1)). Returns X (2, m), Y (1, m) with labels in {0, 1}.
     Not linearly separable: logistic regression reaches about 47 % on it.
     """
-    _check(m, noise)
-    if m % 2:
-        raise ValueError(f"m: expected an even number of points (half per class), got {m}")
+    _check(m, noise, seed, dtype, even=True, petals_radius=petals_radius)
     rng = np.random.RandomState(seed)  # legacy generator: reproduces the course's numbers
     n = m // 2
     points = np.zeros((m, 2))
@@ -59,7 +68,7 @@ def make_moons(m: int = 400, noise: float = 0.1, seed: int = 0, dtype=np.float32
     plus Gaussian noise of standard deviation `noise` on both coordinates.
     Returns X (2, m), Y (1, m); points are shuffled.
     """
-    _check(m, noise)
+    _check(m, noise, seed, dtype)
     rng = np.random.default_rng(seed)
     n0 = m // 2
     s0, s1 = np.linspace(0, np.pi, n0), np.linspace(0, np.pi, m - n0)
@@ -76,7 +85,7 @@ def make_circles(m: int = 400, noise: float = 0.05, factor: float = 0.5, seed: i
     Returns X (2, m), Y (1, m); points are shuffled. Separable only by a
     non-linear boundary.
     """
-    _check(m, noise)
+    _check(m, noise, seed, dtype, factor=factor)
     if not 0 < factor < 1:
         raise ValueError(f"factor: expected the inner radius strictly between 0 and 1, got {factor!r}")
     rng = np.random.default_rng(seed)
@@ -97,9 +106,7 @@ def make_spirals(m: int = 400, noise: float = 0.2, n_classes: int = 2, turns: fl
     Arm k: radius r in [0, 1], angle = 2 pi (turns r + k / n_classes) + noise * eps,
     point = r (sin angle, cos angle). Returns X (2, m), Y (1, m); points are shuffled.
     """
-    _check(m, noise)
-    if not isinstance(n_classes, (int, np.integer)) or not 2 <= n_classes <= m:
-        raise ValueError(f"n_classes: expected an integer between 2 and m={m}, got {n_classes!r}")
+    _check(m, noise, seed, dtype, n_classes=n_classes, turns=turns)
     rng = np.random.default_rng(seed)
     counts = np.full(n_classes, m // n_classes)
     counts[: m % n_classes] += 1

@@ -9,7 +9,10 @@ from __future__ import annotations
 import numpy as np
 import matplotlib.pyplot as plt
 
-from .metrics import to_labels
+from .checks import (check_callable, check_finite, check_non_negative, check_number, check_positive,
+                     check_positive_int, check_real_array, got, to_labels)
+
+MAX_RESOLUTION = 2000  # grid points per axis of a decision boundary (2000 x 2000 = 4 million predictions)
 
 
 def _axes(ax, figsize=(6, 4)):
@@ -20,8 +23,13 @@ def _axes(ax, figsize=(6, 4)):
 
 def plot_cost_curve(costs, learning_rate=None, every=1, ax=None, label=None):
     """Cost J against iterations; costs[i] was recorded at iteration i * every."""
+    costs = np.squeeze(check_real_array(costs, "costs")).astype(float)
+    if costs.ndim > 1:
+        raise ValueError(f"costs: expected a list of costs (one dimension), got shape {costs.shape}")
+    check_positive_int(every, "every")
+    if learning_rate is not None:
+        check_positive(learning_rate, "learning_rate")
     ax = _axes(ax)
-    costs = np.squeeze(np.asarray(costs, dtype=float))
     iterations = np.arange(costs.size) * every
     ax.plot(iterations, np.atleast_1d(costs), label=label or "training cost")
     ax.set_xlabel("iteration (gradient steps)")
@@ -39,8 +47,11 @@ def plot_accuracy_curves(history, ax=None, val_label="validation"):
     `history` may hold lists or arrays (as reloaded from an .npz file); `val_label`
     names the second curve (e.g. "test" when no validation split is used).
     """
+    if not isinstance(history, dict) or "train_accuracy" not in history:
+        raise ValueError(f"history: expected a dict with 'train_accuracy' (a NeuralNetwork's history_), "
+                         f"got {got(history)}")
     ax = _axes(ax)
-    train = np.asarray(history["train_accuracy"], dtype=float) * 100
+    train = check_real_array(history["train_accuracy"], "history['train_accuracy']").astype(float) * 100
     ax.plot(np.arange(1, train.size + 1), train, label="train")
     val = history.get("val_accuracy")
     if val is not None and len(val):
@@ -60,10 +71,17 @@ def plot_decision_boundary(predict_fn, X, Y, ax=None, resolution=200, margin=0.5
     predict_fn maps a (2, k) array of points to k labels (any shape with k entries),
     e.g. ``model.predict`` or ``lambda P: predict(P, None, parameters)``.
     """
-    X = np.asarray(X)
-    if X.ndim != 2 or X.shape[0] != 2:
+    check_callable(predict_fn, "predict_fn", allow_none=False)
+    X = check_real_array(X, "X")
+    if X.ndim != 2 or X.shape[0] != 2 or X.shape[1] == 0:
         raise ValueError(f"X: expected 2-D points of shape (2, m), got {X.shape}")
-    labels = to_labels(Y, "Y")
+    check_finite(X, "X")
+    labels = to_labels(Y, "Y", X.shape[1])
+    if labels.size != X.shape[1]:
+        raise ValueError(f"Y: expected {X.shape[1]} labels, one per point of X, got shape {np.shape(Y)}")
+    check_number(resolution, "resolution", f"an integer number of grid points in 2..{MAX_RESOLUTION}",
+                 lambda v: 2 <= v <= MAX_RESOLUTION, integer=True)
+    check_non_negative(margin, "margin")
     ax = _axes(ax, (6, 5))
     x0 = np.linspace(X[0].min() - margin, X[0].max() + margin, resolution)
     x1 = np.linspace(X[1].min() - margin, X[1].max() + margin, resolution)
@@ -82,10 +100,17 @@ def plot_decision_boundary(predict_fn, X, Y, ax=None, resolution=200, margin=0.5
 
 def plot_image_grid(images, labels, predictions=None, class_names=("non-cat", "cat"), ncols=5, max_images=20):
     """A grid of (m, H, W, 3) uint8 photos titled with their label (and prediction; red when wrong)."""
-    images = np.asarray(images)
-    labels = to_labels(labels, "labels")
-    predictions = None if predictions is None else to_labels(predictions, "predictions")
-    n = min(len(images), max_images)
+    images = check_real_array(images, "images")
+    if images.ndim not in (3, 4):
+        raise ValueError(f"images: expected a batch (m, H, W, 3) or grey (m, H, W), got shape {images.shape}")
+    labels = to_labels(labels, "labels", len(images))
+    predictions = None if predictions is None else to_labels(predictions, "predictions", len(images))
+    for name, values in (("labels", labels), ("predictions", predictions)):
+        if values is not None and (values.size != len(images) or values.max() >= len(class_names)):
+            raise ValueError(f"{name}: expected {len(images)} labels (one per image) in 0..{len(class_names) - 1} "
+                             f"(one per class name), got {values.size} labels up to {values.max()}")
+    check_positive_int(ncols, "ncols")
+    n = min(len(images), check_positive_int(max_images, "max_images"))
     nrows = max(1, -(-n // ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(2.2 * ncols, 2.7 * nrows + 0.5), squeeze=False)
     for i, ax in enumerate(axes.ravel()):
@@ -106,9 +131,14 @@ def plot_image_grid(images, labels, predictions=None, class_names=("non-cat", "c
 
 def plot_confusion_matrix(cm, class_names=None, ax=None):
     """Heat map of a (C, C) confusion matrix (rows: true class, columns: predicted class), counts annotated."""
-    cm = np.asarray(cm)
-    ax = _axes(ax, (4.5, 4))
+    cm = check_real_array(cm, "cm")
+    if cm.ndim != 2 or cm.shape[0] != cm.shape[1] or cm.size == 0 or not np.isfinite(cm).all() or (cm < 0).any():
+        raise ValueError(f"cm: expected a square (C, C) matrix of counts (from confusion_matrix), got "
+                         f"shape {cm.shape}" + (" with negative or non-finite entries" if cm.ndim == 2 else ""))
     names = list(class_names) if class_names is not None else [str(i) for i in range(cm.shape[0])]
+    if len(names) != cm.shape[0]:
+        raise ValueError(f"class_names: expected {cm.shape[0]} names (one per row of cm), got {len(names)}")
+    ax = _axes(ax, (4.5, 4))
     image = ax.imshow(cm, cmap="Blues")
     ax.figure.colorbar(image, ax=ax, label="number of examples")
     ax.set_xticks(range(len(names)), names)

@@ -1,121 +1,16 @@
-"""Print the cat probability of photos, with parameters saved by the notebooks or `utils.train`.
+"""Old name of ``python -m utils predict`` (now `utils.commands.predict`), kept for a while.
 
-    python -m utils.predict my_cat.jpg holiday.png
-    python -m utils.predict --parameters parameters_saved/catvnoncat_20-7-5.npz photos/*.jpg
+``python -m utils.predict ARGS`` prints a note on stderr, then runs ``python -m utils predict ARGS``
+(same output, same exit status). The old name will be removed in a later version.
 
-Each photo is read and resized exactly as at training time (the preprocessing
-recorded in the parameters file: image size, scaling, mean / std). One line
-per photo: P(cat), the predicted class (cat when P(cat) > 0.5) and the file.
-
-Parameters made for other inputs (digits, 2-D points, another image size),
-files that are not valid parameter files (see `utils.parameters_file`) and
-predictions that overflow to NaN are refused with a one-line error (exit
-status 1). Unreadable photos are reported on stderr, one line each, the
-other photos are still predicted, and the exit status is 1 if any file
-failed (0 when every photo was predicted).
+Run it only with ``-m``; nothing in the library or the tests imports it. Importing it
+(``import utils.predict``) would bind the name ``utils.predict`` to this module, hiding
+the course's function ``utils.predict`` (`utils.deep.predict`) for the whole program:
+the reason the commands moved. So it is as small as possible and does nothing unless
+run as ``__main__``.
 """
 
-from __future__ import annotations
-
-import sys
-from pathlib import Path
-
-import numpy as np
-
-from . import cli
-from .deep import layer_dims_of
-from .images import load_image
-from .parameters_file import class_names
-from .persistence import load_parameters, predict_images
-
-#: What project.ipynb saves; the default of --parameters.
-DEFAULT_PARAMETERS = cli.PARAMETERS_DIR / "cats_vs_noncats_mlp.npz"
-
-
-def build_parser():
-    """The argparse parser of ``python -m utils.predict``."""
-    p = cli.parser("utils.predict", __doc__)
-    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="image files (JPEG, PNG, ...)")
-    p.add_argument("--parameters", "-p", type=Path, default=DEFAULT_PARAMETERS, metavar="FILE",
-                   help="parameters file (.npz) of a cat / non-cat network")
-    return p
-
-
-def load_cat_classifier(path: Path):
-    """(parameters, metadata) of a cat / non-cat network for photos; CLIError for anything else."""
-    shown = cli.display_path(path)
-    try:
-        parameters, metadata = load_parameters(path)
-    except FileNotFoundError:
-        raise cli.CLIError(f"no parameters file at {shown}; make one by running project.ipynb, or with: "
-                           f"python -m utils.train --dataset cats_vs_noncats --output {shown}") from None
-    check_cat_classifier(parameters, metadata, shown)
-    return parameters, metadata
-
-
-def check_cat_classifier(parameters: dict, metadata: dict, shown: str) -> None:
-    """Refuse parameters that are not a one-output network for RGB photos.
-
-    (`load_parameters` has already checked that the recorded image size matches W1.)
-    """
-    dims = layer_dims_of(parameters)
-    dataset = metadata.get("dataset", "an unknown data set")
-    preprocessing = metadata.get("preprocessing") or {}
-    if "image_size" not in preprocessing:
-        raise cli.CLIError(f"{shown} records no image preprocessing (data set {dataset!r}, layer_dims {dims}): it "
-                           "was not made for photos; use parameters trained on catvnoncat or cats_vs_noncats")
-    size = preprocessing["image_size"]
-    if preprocessing.get("channels", 3) != 3:
-        raise cli.CLIError(f"{shown} was trained on {dataset!r} ({size}x{size} grey images, "
-                           f"{dims[-1]} outputs), not on colour cat photos")
-    if dims[-1] != 1:
-        raise cli.CLIError(f"{shown} has {dims[-1]} output units (data set {dataset!r}); predict needs a cat / "
-                           "non-cat network with one sigmoid output")
-
-
-def read_photos(paths, image_size: int):
-    """(images (k, S, S, 3) uint8 of the readable files, their paths, [error message per unreadable file])."""
-    images, readable, failures = [], [], []
-    for path in paths:
-        try:
-            images.append(load_image(path, image_size))
-            readable.append(path)
-        except (ValueError, OSError) as error:
-            failures.append(cli.one_line(error))
-    return images, readable, failures
-
-
-def describe(shown: str, metadata: dict, dims) -> str:
-    """One line about the parameters used: data set, layer dims, recorded test accuracy."""
-    test = (metadata.get("accuracies") or {}).get("test")
-    accuracy = f", test accuracy {test * 100:.1f} %" if isinstance(test, (int, float)) else ""
-    return f"parameters {shown}: trained on {metadata.get('dataset', 'unknown data')}, layer_dims {dims}{accuracy}"
-
-
-def main(argv=None) -> int:
-    """Entry point of ``python -m utils.predict``."""
-    return cli.run(_main, argv)
-
-
-def _main(argv) -> int:
-    args = build_parser().parse_args(argv)
-    parameters, metadata = load_cat_classifier(args.parameters)
-    size = int(metadata["preprocessing"]["image_size"])
-    images, readable, failures = read_photos(args.paths, size)
-    print(describe(cli.display_path(args.parameters), metadata, layer_dims_of(parameters)))
-    classes = class_names(metadata) or ["non-cat", "cat"]
-    if images:
-        probabilities = np.atleast_1d(predict_images(np.stack(images), parameters, metadata))
-        print(f"{'P(cat)':>6}  {'class':<8} file")
-        for path, p in zip(readable, probabilities):
-            print(f"{p:6.3f}  {classes[int(p > 0.5)]:<8} {path}")
-    for message in failures:
-        print(f"error: {message}", file=sys.stderr)
-    if failures:
-        print(f"error: {len(failures)} of {len(args.paths)} file(s) could not be read", file=sys.stderr)
-        return 1
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    from utils.commands import run_old_name
+
+    run_old_name("predict")

@@ -23,6 +23,9 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
+from .checks import (check_X, check_arguments, check_choice, check_dtype, check_image_size, check_images,
+                     check_number, check_real_array, got)
+
 SCALINGS = ("unit", "standardize")
 
 
@@ -32,6 +35,8 @@ def to_rgb(image: Image.Image) -> Image.Image:
     Palette ("P"), grayscale ("L"), RGBA and other modes are converted.
     Transparent pixels are composited on a white background, as a viewer shows them.
     """
+    if not isinstance(image, Image.Image):
+        raise ValueError(f"image: expected a Pillow image (PIL.Image.Image), got {got(image)}")
     if image.mode == "RGB":
         return image
     if image.mode == "P" and "transparency" in image.info:
@@ -86,11 +91,7 @@ def fit_standardizer(X_train: np.ndarray, eps: float = 1e-8) -> dict:
     used here: statistics of validation or test photos would leak information
     about them into the model.
     """
-    X_train = np.asarray(X_train)
-    if X_train.ndim != 2 or X_train.shape[1] == 0:
-        raise ValueError(
-            f"X_train: expected a 2-D matrix (n_x, m) with m >= 1, got shape {X_train.shape}"
-        )
+    X_train = check_training_matrix(X_train, eps)
     mean = X_train.mean(axis=1, keepdims=True)
     std = X_train.std(axis=1, keepdims=True) + eps
     return {"mean": mean.astype(X_train.dtype), "std": std.astype(X_train.dtype)}
@@ -98,12 +99,7 @@ def fit_standardizer(X_train: np.ndarray, eps: float = 1e-8) -> dict:
 
 def standardize(X: np.ndarray, stats: dict) -> np.ndarray:
     """(X - mean) / std with statistics from `fit_standardizer` on the training split."""
-    mean, std = np.asarray(stats["mean"]), np.asarray(stats["std"])
-    if mean.shape != (X.shape[0], 1) or std.shape != (X.shape[0], 1):
-        raise ValueError(
-            f"stats: expected mean and std of shape ({X.shape[0]}, 1) to match X {X.shape}, "
-            f"got mean {mean.shape} and std {std.shape}"
-        )
+    X, mean, std = check_standardize_arguments(X, stats)
     return ((X - mean) / std).astype(X.dtype)
 
 
@@ -115,23 +111,30 @@ def preprocess_images(images: np.ndarray, preprocessing: dict, dtype=np.float32)
     then standardise with the stored training mean / std if
     `preprocessing["scaling"] == "standardize"`.
     """
-    if "image_size" not in preprocessing:
-        raise ValueError(f"preprocessing: expected an 'image_size' entry, got keys {sorted(preprocessing)}")
-    scaling = preprocessing.get("scaling", "unit")
-    if scaling not in SCALINGS:
-        raise ValueError(f"preprocessing['scaling']: expected one of {SCALINGS}, got {scaling!r}")
-    channels = int(preprocessing.get("channels", 3))
-    images = check_images(images)
-    if channels not in (1, 3):
-        raise ValueError(f"preprocessing['channels']: expected 1 (grey) or 3 (RGB), got {channels}")
-    if (images.ndim == 3) != (channels == 1):
-        found = "grey (m, H, W)" if images.ndim == 3 else "colour (m, H, W, 3)"
-        raise ValueError(f"images: these parameters were trained on {'grey' if channels == 1 else 'colour'} "
-                         f"pictures (channels = {channels}), got {found} pictures of shape {images.shape}")
-    X = images_to_matrix(resize_images(images, int(preprocessing["image_size"])), dtype=dtype)
+    images, image_size, scaling = check_recipe(images, preprocessing, dtype)
+    X = images_to_matrix(resize_images(images, image_size), dtype=dtype)
     if scaling == "standardize":
         X = standardize(X, preprocessing)
     return X
+
+
+def fit_preprocessing(train_images: np.ndarray, image_size: int, scaling: str = "unit") -> dict:
+    """The preprocessing dict for photos of `image_size`, fitted on the *training* photos only.
+
+    {"image_size", "scaling"} (and "channels": 1 for grey pictures) plus, with
+    scaling="standardize", the mean and std of `fit_standardizer` on the training
+    photos (resized to image_size). Apply it to every split with
+    `preprocess_images`, and store it with the parameters.
+    """
+    train_images = check_images(train_images)
+    check_choice(scaling, SCALINGS, "scaling")
+    _check_image_size(image_size)
+    preprocessing = {"image_size": int(image_size), "scaling": scaling}
+    if train_images.ndim == 3:
+        preprocessing["channels"] = 1
+    if scaling == "standardize":
+        preprocessing.update(fit_standardizer(images_to_matrix(resize_images(train_images, image_size))))
+    return preprocessing
 
 
 #: The eight one-pixel moves (rows down, columns right) used to augment the digits of chapter 5.
@@ -143,7 +146,9 @@ def shift_images(images: np.ndarray, dy: int, dx: int) -> np.ndarray:
 
     Pixels moved in from outside the picture are 0 (background); nothing wraps around.
     """
-    images = np.asarray(images)
+    images = check_batch(images)
+    check_number(dy, "dy", "an integer number of rows", integer=True)
+    check_number(dx, "dx", "an integer number of columns", integer=True)
     H, W = images.shape[1:3]
     if abs(dy) >= H or abs(dx) >= W:
         raise ValueError(f"dy, dx: expected a shift smaller than the pictures ({H} x {W}), got ({dy}, {dx})")
@@ -158,7 +163,9 @@ def augment_with_shifts(images: np.ndarray, labels: np.ndarray, shifts=ONE_PIXEL
 
     images (m, H, W[, 3]) -> ((1 + len(shifts)) * m, H, W[, 3]); labels (m,) -> ((1 + len(shifts)) * m,).
     """
-    images, labels = np.asarray(images), np.asarray(labels)
+    images, labels = check_batch(images), np.asarray(labels)
+    if not isinstance(shifts, (list, tuple)) or not all(isinstance(s, (list, tuple)) and len(s) == 2 for s in shifts):
+        raise ValueError(f"shifts: expected a list of (dy, dx) pairs, got {got(shifts)}")
     if labels.shape != (images.shape[0],):
         raise ValueError(f"labels: expected shape ({images.shape[0]},), one per picture, got {labels.shape}")
     shifted = [shift_images(images, dy, dx) for dy, dx in shifts]
@@ -167,29 +174,60 @@ def augment_with_shifts(images: np.ndarray, labels: np.ndarray, shifts=ONE_PIXEL
 
 def mirror_images(images: np.ndarray) -> np.ndarray:
     """Every photo of `images` (m, H, W[, 3]) flipped left to right (a mirror image)."""
-    return np.asarray(images)[:, :, ::-1]
+    return check_batch(images)[:, :, ::-1]
 
 
-def check_images(images) -> np.ndarray:
-    """Validate a batch: uint8 of shape (m, H, W, 3) (colour) or (m, H, W) (grey), with m >= 1."""
-    images = np.asarray(images)
-    if images.ndim == 3 and images.shape[-1] == 3:
-        raise ValueError(
-            f"images: expected a batch of shape (m, H, W, 3), got one image of shape {images.shape}; "
-            "wrap it as images[None] or np.stack([image])"
-        )
-    if not (images.ndim == 3 or (images.ndim == 4 and images.shape[-1] == 3)):
-        raise ValueError(f"images: expected shape (m, H, W, 3) for colour or (m, H, W) for grey, got {images.shape}")
-    if images.shape[0] == 0:
-        raise ValueError("images: expected at least one image, got an empty batch (m = 0)")
-    if images.dtype != np.uint8:
-        raise ValueError(
-            f"images: expected dtype uint8 (values 0..255), got {images.dtype}; "
-            "pass the raw photos, not already-scaled floats"
-        )
+def check_batch(images):
+    """A batch of pictures (m, H, W) or (m, H, W, C) of real numbers, m >= 1 (any dtype: shifts and mirrors)."""
+    images = check_real_array(images, "images")
+    if images.ndim not in (3, 4) or images.shape[0] == 0:
+        raise ValueError(f"images: expected a batch (m, H, W) or (m, H, W, 3) with m >= 1, got shape {images.shape}")
     return images
 
 
+def check_training_matrix(X_train, eps):
+    """`fit_standardizer`'s arguments: X_train a finite 2-D matrix (n_x, m), m >= 1; eps > 0."""
+    check_arguments(eps=eps)
+    if np.ndim(X_train) != 2 or np.shape(X_train)[1] == 0:
+        raise ValueError(f"X_train: expected a 2-D matrix (n_x, m) with m >= 1, got shape {np.shape(X_train)}")
+    return check_X(X_train, name="X_train")
+
+
+def check_standardize_arguments(X, stats):
+    """`standardize`'s arguments -> (X, mean, std): X finite (n_x, m), stats a dict of mean and std, std > 0."""
+    X = check_X(X)
+    if not isinstance(stats, dict) or "mean" not in stats or "std" not in stats:
+        raise ValueError(f"stats: expected a dict with 'mean' and 'std' (from fit_standardizer), got {got(stats)}")
+    mean, std = check_real_array(stats["mean"], "stats['mean']"), check_real_array(stats["std"], "stats['std']")
+    if mean.shape != (X.shape[0], 1) or std.shape != (X.shape[0], 1):
+        raise ValueError(f"stats: expected mean and std of shape ({X.shape[0]}, 1) to match X {X.shape}, "
+                         f"got mean {mean.shape} and std {std.shape}")
+    if not (np.isfinite(mean).all() and np.isfinite(std).all() and (std > 0).all()):
+        raise ValueError("stats: expected a finite mean and a positive finite std (from fit_standardizer), "
+                         "got NaN, inf or std <= 0")
+    return X, mean, std
+
+
+def check_recipe(images, preprocessing, dtype):
+    """`preprocess_images`'s arguments -> (images, image_size, scaling), the pictures matching the recipe."""
+    check_dtype(dtype)
+    if not isinstance(preprocessing, dict):
+        raise ValueError(f"preprocessing: expected a dict such as {{'image_size': 64, 'scaling': 'unit'}}, "
+                         f"got {got(preprocessing)}")
+    if "image_size" not in preprocessing:
+        raise ValueError(f"preprocessing: expected an 'image_size' entry, got keys {sorted(preprocessing)}")
+    image_size = check_image_size(preprocessing["image_size"])
+    scaling = check_choice(preprocessing.get("scaling", "unit"), SCALINGS, "preprocessing['scaling']")
+    channels = preprocessing.get("channels", 3)
+    images = check_images(images)
+    if isinstance(channels, bool) or channels not in (1, 3):
+        raise ValueError(f"preprocessing['channels']: expected 1 (grey) or 3 (RGB), got {got(channels)}")
+    if (images.ndim == 3) != (channels == 1):
+        found = "grey (m, H, W)" if images.ndim == 3 else "colour (m, H, W, 3)"
+        raise ValueError(f"images: these parameters were trained on {'grey' if channels == 1 else 'colour'} "
+                         f"pictures (channels = {channels}), got {found} pictures of shape {images.shape}")
+    return images, image_size, scaling
+
+
 def _check_image_size(image_size) -> None:
-    if not isinstance(image_size, (int, np.integer)) or image_size < 1:
-        raise ValueError(f"image_size: expected a positive integer number of pixels, got {image_size!r}")
+    check_image_size(image_size)

@@ -11,18 +11,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from .checks import check_keep_prob  # noqa: F401  (re-exported)
 from .costs import l2_cost  # noqa: F401  (re-exported: the cost half of L2)
 
 
 def l2_gradient(W, lambd, m):
     """The L2 term of dJ/dW: lambd / m * W (same shape as W)."""
     return (lambd / m) * W
-
-
-def check_keep_prob(keep_prob):
-    if not (isinstance(keep_prob, (int, float, np.floating)) and 0 < keep_prob <= 1):
-        raise ValueError(f"keep_prob: expected a probability in (0, 1], got {keep_prob!r}")
-    return float(keep_prob)
 
 
 def dropout_mask(shape, keep_prob, rng):

@@ -1,4 +1,4 @@
-"""Optional experiment tracking with MLflow (``--track`` on `utils.train` and `utils.compare`).
+"""Optional experiment tracking with MLflow (``--track`` on ``python -m utils train`` and ``compare``).
 
 MLflow is not a requirement of the project: nothing imports it unless a
 command is run with ``--track``, and then a missing MLflow is a one-line

@@ -1,0 +1,51 @@
+"""The parameters-file format: what a `.npz` written by `save_parameters` holds, and every check on it.
+
+`utils.persistence` writes and reads the files in a few lines; the rules live
+here, once, and the same rules run when a file is saved and when it is loaded.
+
+Members of the zip archive (``numpy.savez``, read with ``allow_pickle=False``)::
+
+    W1.npy, b1.npy, ..., WL.npy, bL.npy   the weights (float16, float32 or float64)
+    __metadata__.npy                       0-d unicode array: the metadata as JSON
+    meta.<path>.npy                        numpy arrays found in the metadata, replaced in
+                                           the JSON by {"__array__": "meta.<path>"}
+
+Any other member makes the file "not a parameters file" (e.g. the notebooks'
+experiment caches, which are plain ``np.savez`` results: read those with
+``np.load``). The metadata follows `SCHEMA` (format_version 1): a JSON object
+whose known keys must have the documented types and agree with the weights;
+other keys are free-form JSON (or numpy arrays) and are kept as they are.
+
+Layers: ``layer_kinds`` (absent = every layer "dense") names each layer's kind;
+`LAYER_KINDS` gives the member shapes a kind implies. A dense layer l has
+W_l (n_l, n_{l-1}) and b_l (n_l, 1).
+
+Limits, checked from the zip directory and the .npy headers before any array is read:
+
+- `MAX_ARCHIVE_BYTES` (2 GiB): the file, and the sum of its members' uncompressed sizes;
+- `MAX_METADATA_CHARS` (4 Mi characters of JSON: the largest file of the project
+  holds 222 k, the history of 2,500 epochs) and `MAX_METADATA_DEPTH` (32 levels
+  of nesting, checked by a scan before the JSON is parsed);
+- `MAX_ABS_WEIGHT` (1e6): every weight must be finite with |w| <= 1e6. Trained
+  networks stay far below (|w| < 100); larger values come from corrupt or
+  hand-made files, and they overflow float32 (3.4e38) after a few layers.
+  `utils.persistence.predict_images` still refuses any prediction that comes out
+  NaN or infinite.
+
+The format is split by concern: `schema` (constants, limits, `SCHEMA`, the weights),
+`metadata` (JSON encoding, parsing and its schema checks), `reading` (the archive) and
+`writing` (the path; atomic writes are `utils.atomic`). Everything is importable from here.
+"""
+
+from __future__ import annotations
+
+from .metadata import (_check_fields, _check_references, _no_duplicate_keys, _short, _store_array,  # noqa: F401
+                       _to_json, class_names, check_metadata, check_metadata_arrays, encode_metadata,
+                       parse_metadata, array_references, resolve_arrays)
+from .reading import (Header, _read_archive, _read_metadata_text, check_readable_path, list_members,  # noqa: F401
+                      read_header, read_member, read_parameters_file)
+from .schema import (ARRAY_PREFIX, ARRAY_REF, FORMAT_VERSION, LAYER_KINDS, MAX_ABS_WEIGHT,  # noqa: F401
+                     MAX_ARCHIVE_BYTES, MAX_MEMBERS, MAX_METADATA_CHARS, MAX_METADATA_DEPTH, METADATA_ARRAY_KINDS,
+                     METADATA_KEY, PREPROCESSING_SCHEMA, SCHEMA, WEIGHT_DTYPES, Field, ParametersFileError,
+                     _fail, _json_type, _where, check_weight_members, check_weight_values, check_weights)
+from .writing import check_save_path, write_atomically  # noqa: F401

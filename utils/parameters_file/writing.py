@@ -1,0 +1,19 @@
+"""Writing a parameters file: the path check; the atomic write itself is `utils.atomic.write_atomically`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..atomic import write_atomically  # noqa: F401  (re-exported)
+from .schema import _fail
+
+# ------------------------------------------------------------------ writing a file
+
+def check_save_path(path) -> Path:
+    """`path` as a Path ending in .npz that is not a folder."""
+    path = Path(path)
+    if path.suffix != ".npz":
+        _fail(f"path: expected a file name ending in .npz, got {str(path)!r}")
+    if path.is_dir():
+        _fail(f"path: {str(path)!r} is a folder; pass a file name ending in .npz")
+    return path
