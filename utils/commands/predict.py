@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import cli
-from ..deep import layer_dims_of
+from ..deep import labels_from_probabilities, layer_dims_of
 from ..images import load_image
 from ..parameters_file import class_names
 from ..persistence import load_parameters, predict_images
@@ -108,7 +108,7 @@ def _main(argv) -> int:
         probabilities = np.atleast_1d(predict_images(np.stack(images), parameters, metadata))
         print(f"{'P(cat)':>6}  {'class':<8} file")
         for path, p in zip(readable, probabilities):
-            print(f"{p:6.3f}  {classes[int(p > 0.5)]:<8} {path}")
+            print(f"{p:6.3f}  {classes[int(labels_from_probabilities(np.array([[p]]))[0, 0])]:<8} {path}")
     for message in failures:
         print(f"error: {message}", file=sys.stderr)
     if failures:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
+from ..paths import PROJECT_ROOT
 CLASSES = ["non-cat", "cat"]
 
 #: Committed manifests live in the repository, whatever $DATASETS_DIR says.

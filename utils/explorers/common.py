@@ -28,8 +28,7 @@ from pathlib import Path
 import ipywidgets as widgets
 from matplotlib.figure import Figure
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-PARAMETERS_DIR = PROJECT_ROOT / "parameters_saved"
+from ..paths import PARAMETERS_DIR, PROJECT_ROOT  # noqa: F401  (re-exported for the explorers)
 
 
 # ------------------------------------------------------------------ debouncing

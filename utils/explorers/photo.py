@@ -7,6 +7,7 @@ from pathlib import Path
 import ipywidgets as widgets
 import numpy as np
 
+from ..deep import labels_from_probabilities
 from ..images import decode_image
 from ..persistence import load_parameters, predict_images
 from .common import PARAMETERS_DIR, Explorer, display_path, dropdown, escape, html_message, png_thumbnail, title
@@ -108,8 +109,9 @@ class PhotoExplorer(Explorer):
 
     def _show_result(self, name: str, image, probability: float, chosen: str, metadata: dict) -> None:
         self.picture.value = png_thumbnail(image, self.image_size)
-        label = "cat" if probability > 0.5 else "not a cat"
-        colour = "#1b7a1b" if probability > 0.5 else "#444"
+        is_cat = bool(labels_from_probabilities(np.array([[probability]]))[0, 0])
+        label = "cat" if is_cat else "not a cat"
+        colour = "#1b7a1b" if is_cat else "#444"
         self.verdict.value = (f"<div style='padding:1em;font-size:1.3em'>P(cat) = <b>{probability:.3f}</b><br>"
                               f"<span style='color:{colour}'>→ {label}</span></div>")
         size = metadata.get("preprocessing", {}).get("image_size", "?")
