@@ -299,7 +299,32 @@ SCHEMA_VIOLATIONS = {
                                                             r"numbers"),
     "dataset a number": ({"dataset": 7}, r"metadata\['dataset'\]: expected str"),
     "hyperparameters a string": ({"hyperparameters": "lr=0.1"}, r"metadata\['hyperparameters'\]: expected dict or null"),
+    "expected_accuracy a number": ({"expected_accuracy": 0.8}, r"metadata\['expected_accuracy'\]: expected dict or null"),
+    "expected_accuracy without method": ({"expected_accuracy": {"estimate": 0.8, "low": 0.7, "high": 0.9}},
+                                         r"metadata\['expected_accuracy'\]\['method'\]: missing"),
+    "expected_accuracy out of order": ({"expected_accuracy": {"estimate": 0.8, "low": 0.85, "high": 0.9,
+                                                              "method": "CV"}},
+                                       r"expected 0 <= low <= estimate <= high <= 1 \(fractions\), got low 0.85"),
+    "expected_accuracy in percent": ({"expected_accuracy": {"estimate": 80, "low": 70, "high": 90, "method": "CV"}},
+                                     r"expected 0 <= low <= estimate <= high <= 1"),
+    "expected_accuracy unknown key": ({"expected_accuracy": {"estimate": 0.8, "low": 0.7, "high": 0.9,
+                                                             "method": "CV", "sd": 0.1}}, r"unknown keys \['sd'\]"),
 }
+
+
+def test_expected_accuracy_round_trips(tmp_path):
+    expected = {"estimate": 0.78, "low": 0.72, "high": 0.84, "method": "repeated 5-fold CV, mean +- 2 sd"}
+    path = tmp_path / "net.npz"
+    save_parameters(path, params(), expected_accuracy=expected)
+    assert load_parameters(path)[1]["expected_accuracy"] == expected
+
+
+def test_the_old_key_classes_is_read_as_class_names(tmp_path):
+    """Files written by the train command before the rename recorded "classes": readers see "class_names"."""
+    path = tmp_path / "old.npz"
+    save_parameters(path, params(), classes=["dog", "cat"])
+    metadata = load_parameters(path)[1]
+    assert metadata["class_names"] == ["dog", "cat"] and "classes" not in metadata
 
 
 @pytest.mark.parametrize("case", list(SCHEMA_VIOLATIONS))

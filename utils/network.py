@@ -31,8 +31,7 @@ import numpy as np
 
 from .activations import ACTIVATIONS, default_activations
 from .blas import blas_threads_for
-from .checks import (MAX_SEED, check_arguments, check_callable, check_choice, check_hidden_layers,
-                     check_parameter_count, got, read_labels)
+from .checks import check_callable, check_hyperparameters, check_parameter_count, got, read_labels
 from .costs import compute_cost_from_logits, one_hot
 from .deep import (check_divergence, check_learning_rate, check_iterations, check_X, compute_gradients, diverged,
                    L_model_forward, labels_from_probabilities, layer_dims_of, n_correct as _n_correct)
@@ -42,8 +41,6 @@ from .optimizers import OPTIMIZERS, get_optimizer, learning_rate_at, random_mini
 from .persistence import load_parameters, save_parameters
 from .span import (fast_path_applies, from_coefficients, mini_batch_columns, prepare_span, span_forward_val,
                    span_gradients, to_coefficients)
-
-OUTPUTS = ("auto", "sigmoid", "softmax")
 
 
 class NeuralNetwork:
@@ -351,50 +348,6 @@ class NeuralNetwork:
         activations = self.activations if self.hidden_layers else ()
         return (f"NeuralNetwork(hidden_layers={tuple(self.hidden_layers)}, activations={activations!r}, "
                 f"optimizer={self.optimizer!r}, learning_rate={self.learning_rate}, epochs={self.epochs})")
-
-
-#: NeuralNetwork's arguments checked by their conventional name (utils.checks.ARGUMENTS).
-_CHECKED_BY_NAME = ("initialization", "learning_rate", "epochs", "optimizer", "batch_size", "lambd", "keep_prob",
-                    "beta", "beta1", "beta2", "epsilon", "lr_schedule", "decay_rate", "time_interval",
-                    "early_stopping", "patience", "seed", "dtype", "progress", "print_cost", "init_scale")
-
-
-def check_hyperparameters(params):
-    """NeuralNetwork's constructor arguments (a dict), checked -> the attributes to set.
-
-    The same names, normalised (floats, ints, lists, np.dtype), plus `_hidden_activations`
-    (one name per hidden layer). Every refusal is a ValueError naming the argument.
-    """
-    checked = dict(params)
-    hidden = check_hidden_layers(params["hidden_layers"])
-    activations = params["activations"]
-    if isinstance(activations, str):
-        names = [activations] * len(hidden)
-    elif isinstance(activations, (list, tuple, np.ndarray)) and np.ndim(activations) == 1:
-        names = activations = list(activations)
-    else:
-        raise ValueError(f"activations: expected one name or a list of names (one per hidden layer), "
-                         f"got {got(activations)}")
-    if len(names) != len(hidden):
-        raise ValueError(f"activations: expected one name or {len(hidden)} names "
-                         f"(one per hidden layer), got {names}")
-    for name in names:
-        check_choice(name, tuple(ACTIVATIONS), "activations")
-    checked.update(check_arguments(**{name: params[name] for name in _CHECKED_BY_NAME}))
-    checked.update(hidden_layers=hidden, activations=activations, _hidden_activations=names,
-                   output=check_choice(params["output"], OUTPUTS, "output"),
-                   fast_path=check_fast_path(params["fast_path"]))
-    if checked["batch_size"] is not None and checked["seed"] + checked["epochs"] > MAX_SEED + 1:
-        raise ValueError(f"seed: expected at most 2**32 - epochs = {MAX_SEED + 1 - checked['epochs']} with mini-batches "
-                         f"(epoch e shuffles with seed + e), got {checked['seed']}")
-    return checked
-
-
-def check_fast_path(fast_path):
-    """fast_path: True, False or "auto"."""
-    if fast_path is True or fast_path is False or fast_path == "auto":
-        return fast_path
-    raise ValueError(f"fast_path: expected True, False or 'auto', got {fast_path!r}")
 
 
 # ------------------------------------------------------------ the seed's function API

@@ -41,16 +41,17 @@ The rules:
 
 The checks are split by concern, all importable from here: `values` (messages, numbers,
 choices and registries, `ARGUMENTS`, layer sizes), `arrays` (arrays and the label rule) and
-`calls` (the argument groups of the entry points, pictures).
+`calls` (the argument groups of the entry points, NeuralNetwork's constructor, pictures).
 """
 
 from __future__ import annotations
 
 from .arrays import (as_array, check_class_indices, check_finite, check_labels, check_num_classes, check_one_hot,  # noqa: F401
                      check_one_hot_arguments, check_parameters, check_real_array, check_X, read_labels, to_labels)
-from .calls import (check_activations, check_backward_arguments, check_cost_arguments, check_forward_arguments,  # noqa: F401
+from .calls import (OUTPUTS, check_activations, check_backward_arguments, check_cost_arguments, check_forward_arguments,  # noqa: F401
                     check_gradient_check_arguments, check_gradients, check_image_size, check_images,
-                    check_linear_inputs, check_mini_batch_arguments, check_output, check_training_arguments)
+                    check_linear_inputs, check_mini_batch_arguments, check_output, check_training_arguments,
+                    check_fast_path, check_hyperparameters)
 from .values import (ARGUMENTS, check_arguments, check_batch_size, check_bool, check_callable, check_choice,  # noqa: F401
                      check_dtype, check_fraction, check_hidden_layers, check_iterations, check_keep_prob,
                      check_layer_dims, check_learning_rate, check_non_negative, check_non_negative_int, check_number,

@@ -7,9 +7,10 @@ import numbers
 
 import numpy as np
 
-from ..activations import default_activations, get_activation
+from ..activations import ACTIVATIONS, default_activations, get_activation
 from .arrays import as_array, check_finite, check_labels, check_parameters, check_real_array, check_X
-from .values import check_arguments, check_keep_prob, check_layer_dims, check_non_negative, check_number, check_seed, got
+from .values import (MAX_SEED, check_arguments, check_choice, check_hidden_layers, check_keep_prob, check_layer_dims,
+                     check_non_negative, check_number, check_seed, got)
 
 
 # ---------------------------------------------------------------- the network's functions
@@ -177,3 +178,52 @@ def check_images(images) -> np.ndarray:
 def check_image_size(image_size, name="image_size") -> int:
     """A positive integer number of pixels."""
     return int(check_number(image_size, name, "a positive integer number of pixels", lambda v: v >= 1, integer=True))
+
+
+# ------------------------------------------------------------------ NeuralNetwork's constructor
+
+#: The output layers NeuralNetwork offers ("auto": sigmoid for two classes given as labels, softmax otherwise).
+OUTPUTS = ("auto", "sigmoid", "softmax")
+
+#: NeuralNetwork's arguments checked by their conventional name (utils.checks.ARGUMENTS).
+_CHECKED_BY_NAME = ("initialization", "learning_rate", "epochs", "optimizer", "batch_size", "lambd", "keep_prob",
+                    "beta", "beta1", "beta2", "epsilon", "lr_schedule", "decay_rate", "time_interval",
+                    "early_stopping", "patience", "seed", "dtype", "progress", "print_cost", "init_scale")
+
+
+def check_hyperparameters(params):
+    """NeuralNetwork's constructor arguments (a dict), checked -> the attributes to set.
+
+    The same names, normalised (floats, ints, lists, np.dtype), plus `_hidden_activations`
+    (one name per hidden layer). Every refusal is a ValueError naming the argument.
+    """
+    checked = dict(params)
+    hidden = check_hidden_layers(params["hidden_layers"])
+    activations = params["activations"]
+    if isinstance(activations, str):
+        names = [activations] * len(hidden)
+    elif isinstance(activations, (list, tuple, np.ndarray)) and np.ndim(activations) == 1:
+        names = activations = list(activations)
+    else:
+        raise ValueError(f"activations: expected one name or a list of names (one per hidden layer), "
+                         f"got {got(activations)}")
+    if len(names) != len(hidden):
+        raise ValueError(f"activations: expected one name or {len(hidden)} names "
+                         f"(one per hidden layer), got {names}")
+    for name in names:
+        check_choice(name, tuple(ACTIVATIONS), "activations")
+    checked.update(check_arguments(**{name: params[name] for name in _CHECKED_BY_NAME}))
+    checked.update(hidden_layers=hidden, activations=activations, _hidden_activations=names,
+                   output=check_choice(params["output"], OUTPUTS, "output"),
+                   fast_path=check_fast_path(params["fast_path"]))
+    if checked["batch_size"] is not None and checked["seed"] + checked["epochs"] > MAX_SEED + 1:
+        raise ValueError(f"seed: expected at most 2**32 - epochs = {MAX_SEED + 1 - checked['epochs']} with mini-batches "
+                         f"(epoch e shuffles with seed + e), got {checked['seed']}")
+    return checked
+
+
+def check_fast_path(fast_path):
+    """fast_path: True, False or "auto"."""
+    if fast_path is True or fast_path is False or fast_path == "auto":
+        return fast_path
+    raise ValueError(f"fast_path: expected True, False or 'auto', got {fast_path!r}")

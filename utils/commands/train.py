@@ -225,7 +225,7 @@ def describe(data: Data, model: NeuralNetwork, args) -> str:
 
 def metadata(args, data: Data, accuracies: dict, seconds: float, argv=()) -> dict:
     """What is saved next to the parameters (besides what NeuralNetwork.save adds); `argv`: the flags given."""
-    return {"dataset": args.dataset, "classes": data.classes, "preprocessing": data.preprocessing,
+    return {"dataset": args.dataset, "class_names": data.classes, "preprocessing": data.preprocessing,
             "accuracies": accuracies, "split_sizes": data.sizes(), "val_fraction": args.val_fraction,
             "training_seconds": round(seconds, 3), "command": shlex.join(["python", "-m", "utils", "train", *argv])}
 

@@ -41,11 +41,11 @@ from __future__ import annotations
 
 from .metadata import (_check_fields, _check_references, _no_duplicate_keys, _short, _store_array,  # noqa: F401
                        _to_json, class_names, check_metadata, check_metadata_arrays, encode_metadata,
-                       parse_metadata, array_references, resolve_arrays)
+                       parse_metadata, array_references, rename_old_keys, resolve_arrays)
 from .reading import (Header, _read_archive, _read_metadata_text, check_readable_path, list_members,  # noqa: F401
                       read_header, read_member, read_parameters_file)
 from .schema import (ARRAY_PREFIX, ARRAY_REF, FORMAT_VERSION, LAYER_KINDS, MAX_ABS_WEIGHT,  # noqa: F401
                      MAX_ARCHIVE_BYTES, MAX_MEMBERS, MAX_METADATA_CHARS, MAX_METADATA_DEPTH, METADATA_ARRAY_KINDS,
-                     METADATA_KEY, PREPROCESSING_SCHEMA, SCHEMA, WEIGHT_DTYPES, Field, ParametersFileError,
+                     METADATA_KEY, PREPROCESSING_SCHEMA, SCHEMA, EXPECTED_ACCURACY_SCHEMA, RENAMED_KEYS, WEIGHT_DTYPES, Field, ParametersFileError,
                      _fail, _json_type, _where, check_weight_members, check_weight_values, check_weights)
 from .writing import check_save_path, write_atomically  # noqa: F401

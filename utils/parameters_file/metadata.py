@@ -14,6 +14,7 @@ from ..deep import resolve_activations
 from ..preprocessing import SCALINGS
 from .schema import (ARRAY_PREFIX, ARRAY_REF, FORMAT_VERSION, LAYER_KINDS, MAX_ARCHIVE_BYTES, MAX_METADATA_CHARS,
                      MAX_METADATA_DEPTH, METADATA_ARRAY_KINDS, METADATA_KEY, PREPROCESSING_SCHEMA, SCHEMA,
+                     EXPECTED_ACCURACY_SCHEMA, RENAMED_KEYS,
                      ParametersFileError, _fail, _is_real_float, _json_type, _where, check_weight_members)
 
 
@@ -164,6 +165,7 @@ def check_metadata(tree, members: dict) -> None:
     _check_preprocessing(tree.get("preprocessing"), dims[0], members)
     _check_classes(tree, dims[-1])
     _check_numbers(tree)
+    _check_expected_accuracy(tree.get("expected_accuracy"))
 
 
 def _check_references(node, members: dict, path: tuple) -> None:
@@ -261,8 +263,18 @@ def _check_preprocessing(recipe, n_x: int, members: dict) -> None:
 
 
 def class_names(metadata: dict):
-    """The class names a file records ("classes" or "class_names"), or None."""
-    return metadata.get("classes", metadata.get("class_names"))
+    """The class names a file records, or None (files read by load_parameters have them as "class_names")."""
+    return metadata.get("class_names", metadata.get("classes"))
+
+
+def rename_old_keys(tree: dict) -> dict:
+    """The metadata with every old key name of RENAMED_KEYS under its new name (after check_metadata)."""
+    tree = dict(tree)
+    for old, new in RENAMED_KEYS.items():
+        if old in tree:
+            value = tree.pop(old)
+            tree.setdefault(new, value)
+    return tree
 
 
 def _check_classes(tree: dict, n_out: int) -> None:
@@ -291,6 +303,21 @@ def _check_numbers(tree: dict) -> None:
         if not ok:
             _fail(f"metadata['history'][{name!r}]: expected a list of numbers, an array or a number, "
                   f"got {_short(series)}")
+
+
+def _check_expected_accuracy(expected) -> None:
+    """estimate, low, high in [0, 1] with low <= estimate <= high, and the method that gave them."""
+    if expected is None:
+        return
+    path = ("expected_accuracy",)
+    unknown = sorted(set(expected) - set(EXPECTED_ACCURACY_SCHEMA))
+    if unknown:
+        _fail(f"{_where(path)}: unknown keys {unknown} (known: {sorted(EXPECTED_ACCURACY_SCHEMA)})")
+    _check_fields(expected, EXPECTED_ACCURACY_SCHEMA, path)
+    low, estimate, high = expected["low"], expected["estimate"], expected["high"]
+    if not 0 <= low <= estimate <= high <= 1:
+        _fail(f"{_where(path)}: expected 0 <= low <= estimate <= high <= 1 (fractions), got low {low}, "
+              f"estimate {estimate}, high {high}")
 
 
 def check_metadata_arrays(metadata: dict) -> None:

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .metadata import array_references, check_metadata, check_metadata_arrays, parse_metadata, resolve_arrays
+from .metadata import (array_references, check_metadata, check_metadata_arrays, parse_metadata, rename_old_keys,
+                       resolve_arrays)
 from .schema import (ARRAY_PREFIX, MAX_ARCHIVE_BYTES, MAX_METADATA_CHARS, MAX_MEMBERS, METADATA_KEY,
                      ParametersFileError, _fail, check_weight_values)
 
@@ -84,7 +85,7 @@ def _read_archive(archive: zipfile.ZipFile):
     arrays = {name: read_member(archive, members[name]) for name in headers}
     parameters = {name: array for name, array in arrays.items() if not name.startswith(ARRAY_PREFIX)}
     check_weight_values(parameters)
-    metadata = resolve_arrays(tree, arrays)
+    metadata = rename_old_keys(resolve_arrays(tree, arrays))
     check_metadata_arrays(metadata)
     return parameters, metadata
 

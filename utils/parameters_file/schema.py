@@ -55,13 +55,26 @@ SCHEMA = {
     "activations": Field(("list", "str", "null"), "L names from utils.activations (or one hidden-layer name)"),
     "preprocessing": Field(("dict", "null"), "how photos become X, see PREPROCESSING_SCHEMA; null: not images"),
     "dataset": Field(("str",), "the data set's name or description"),
-    "classes": Field(("list",), "class names, max(2, n_L) strings (utils.commands.train writes this key)"),
-    "class_names": Field(("list",), "the same, under the name the notebooks write"),
+    "class_names": Field(("list",), "class names, max(2, n_L) strings, index = class label"),
+    "classes": Field(("list",), "the old name of class_names (train command before 2026-11); read as class_names"),
     "n_classes": Field(("int",), "number of classes: max(2, n_L)"),
     "accuracies": Field(("dict",), "split name -> accuracy in [0, 1], or null for a missing split"),
     "history": Field(("dict",), "series name -> list of numbers, array, number (e.g. every: 100) or null"),
     "hyperparameters": Field(("dict", "null"), "the training settings, free-form"),
+    "expected_accuracy": Field(("dict", "null"), "the accuracy to expect on new examples of the same source, "
+                                                 "see EXPECTED_ACCURACY_SCHEMA"),
 }
+
+#: The schema of metadata["expected_accuracy"]: an honest range, low <= estimate <= high, fractions in [0, 1].
+EXPECTED_ACCURACY_SCHEMA = {
+    "estimate": Field(("number",), "the expected accuracy on new examples, in [0, 1]", True),
+    "low": Field(("number",), "lower end of the stated range, in [0, 1]", True),
+    "high": Field(("number",), "upper end of the stated range, in [0, 1]", True),
+    "method": Field(("str",), "how the range was obtained, e.g. 'repeated 5-fold CV, mean +- 2 sd'", True),
+}
+
+#: Keys renamed since format_version 1 was introduced: old name -> name. Readers see only the new name.
+RENAMED_KEYS = {"classes": "class_names"}
 
 #: The schema of metadata["preprocessing"] (see utils.preprocessing). No other key is accepted:
 #: a reader that does not understand a preprocessing step cannot reproduce it.
