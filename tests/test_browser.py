@@ -14,6 +14,10 @@ What happens:
    checks that the cost curve is redrawn and the status line tells the new
    accuracies and how long after the key press they were shown.
 
+4. in a second tab, the learner's exercises/project.ipynb: its set-up cell and the checks' import, then the
+   `linear_forward` exercise is typed with a wrong answer (the bias forgotten) and run with its check,
+   which shows the hint; then with the right answer, which shows the success line.
+
 Artefacts: artifacts/browser/ (page screenshots before/after, the JupyterLab
 log, a screenshot at the moment of a failure). With UPDATE_README_SCREENSHOT=1
 the test also refreshes the README's picture, docs/images/planar_explorer.png
@@ -43,6 +47,7 @@ from lab import (  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "playground.ipynb"
+EXERCISE_NOTEBOOK = ROOT / "exercises" / "project.ipynb"
 ARTIFACTS = ROOT / "artifacts" / "browser"
 README_IMAGE = ROOT / "docs" / "images" / "planar_explorer.png"
 IMPORT_CELL = "from utils.explorers import"
@@ -77,6 +82,8 @@ def lab_server(chromium):
     (ARTIFACTS / "failure.png").unlink(missing_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="playground-"))
     _copy_without_outputs(NOTEBOOK, workdir / NOTEBOOK.name)
+    (workdir / "exercises").mkdir()
+    _copy_without_outputs(EXERCISE_NOTEBOOK, workdir / "exercises" / EXERCISE_NOTEBOOK.name)
     # The kernel runs in the temporary folder: PYTHONPATH lets it import utils/.
     server = JupyterLabServer(
         workdir,
@@ -168,7 +175,7 @@ def test_course_explorer_retrains_and_says_how_long_it_took(page, lab_server):
         lab.run_cell(cell)
         before = lab.wait_images(cell, count=1)
         status = cell.locator(".widget-html-content").last
-        assert "Training accuracy 98.6 %, test accuracy 80.0 %" in status.inner_text()
+        assert "Training accuracy 99.4 %, validation accuracy 63.4 %" in status.inner_text()
         slider = cell.locator(".widget-slider", has=page.locator("label", has_text=COURSE_SLIDER)).first
         slider.locator(".noUi-handle").focus()
         page.keyboard.press("ArrowRight")  # λ 0 -> 0.1
@@ -187,3 +194,58 @@ def test_course_explorer_retrains_and_says_how_long_it_took(page, lab_server):
     shown = float(re.search(r"shown (\d+\.\d+) s after the slider moved", text).group(1))
     print(f"course explorer: {text}")
     assert shown < 30  # about 1.5 s on an idle machine; generous for a busy CI runner
+
+
+WRONG_LINEAR_FORWARD = '''def linear_forward(A, W, b):
+    Z = W @ A
+    return Z, (A, W, b)'''
+RIGHT_LINEAR_FORWARD = '''def linear_forward(A, W, b):
+    Z = W @ A + b
+    return Z, (A, W, b)'''
+
+
+def _type_into(cell, text: str) -> None:
+    """Replace the cell's source by `text`, as a learner typing in the editor (no auto-indent: inserted as is)."""
+    editor = cell.locator(".jp-InputArea-editor .cm-content")
+    editor.click()
+    cell.page.keyboard.press("Control+A")
+    cell.page.keyboard.insert_text(text)
+
+
+def _output_text(cell) -> str:
+    return cell.locator(".jp-OutputArea").inner_text()
+
+
+def test_an_exercise_shows_the_hint_then_the_success_line(page, lab_server):
+    tab = page.context.new_page()   # a tab of its own: the playground's tab keeps its notebook
+    lab = Lab(tab, lab_server)
+    try:
+        lab.open_notebook(f"exercises/{EXERCISE_NOTEBOOK.name}")
+        # the set-up cell and the checks' import: all an exercise needs (the lesson's own cells may change)
+        for text in ("os.chdir(", "from utils.exercises import"):
+            lab.run_cell(lab.code_cell_containing(text))
+        exercise = lab.code_cell_containing("def linear_forward(")
+        check = lab.code_cell_containing("check_linear_forward(linear_forward)")
+
+        _type_into(exercise, WRONG_LINEAR_FORWARD)
+        lab.run_cell(exercise)
+        lab.run_cell(check)
+        wrong = _output_text(check)
+        check.scroll_into_view_if_needed()
+        tab.screenshot(path=str(ARTIFACTS / "exercise_hint.png"))
+
+        _type_into(exercise, RIGHT_LINEAR_FORWARD)
+        lab.run_cell(exercise)
+        lab.run_cell(check)
+        right = _output_text(check)
+        tab.screenshot(path=str(ARTIFACTS / "exercise_success.png"))
+    except Exception:
+        tab.screenshot(path=str(ARTIFACTS / "failure.png"))
+        raise
+    finally:
+        tab.close()
+
+    print(f"wrong answer: {wrong}\nright answer: {right}")
+    assert "✗ linear_forward does not give the library's results" in wrong
+    assert "Hint: the bias is missing: Z = W A + b" in wrong
+    assert right.strip().startswith("✓ linear_forward is correct")

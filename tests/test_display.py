@@ -24,3 +24,12 @@ def test_show_source_of_a_module_level_registry():
     assert '"he": lambda n_prev, n, scale: np.sqrt(2.0 / n_prev),' in shown and shown.rstrip().endswith("}")
     with pytest.raises(ValueError, match=r"^name: expected a module-level assignment in 'utils.initializers', got 'NOPE'"):
         show_source(initializers, "NOPE")
+
+
+def test_print_table_aligns_columns(capsys):
+    from utils.display import print_table
+    print_table(["optimiser", "val. acc."], [["gd", "63.8 ± 1.0"], ["adam", "81.4 ± 1.3"]])
+    assert capsys.readouterr().out.splitlines() == [
+        "optimiser   val. acc.", "---------  ----------", "gd         63.8 ± 1.0", "adam       81.4 ± 1.3"]
+    with pytest.raises(ValueError, match=r"rows: expected 2 values per row \(one per header\), got rows of \[1\]"):
+        print_table(["a", "b"], [["only one"]])

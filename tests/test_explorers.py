@@ -310,18 +310,22 @@ def _text(html: str) -> str:
 
 
 @pytest.mark.accuracy
-def test_course_explorer_reproduces_the_course_with_its_default_values():
+def test_course_explorer_trains_the_course_network_on_training_photos_and_scores_validation_photos():
     explorer = course_explorer()
     assert repr(explorer) == "<course explorer>"
     assert explorer.runs == 1 and explorer.error is None
     assert {name: c.value for name, c in explorer.controls.items()} == {
         "learning_rate": 0.0075, "iterations": 2500, "lambd": 0.0}
+    X, Y, X_val, Y_val = explorer.photos
+    assert Y.shape == (1, 168) and Y_val.shape == (1, 41) and int(Y_val.sum()) == 14  # 20 % of each class
+    assert not hasattr(explorer, "test_accuracy")  # the test photos are not used for comparing settings
     model = explorer.model
     assert model.layer_dims_ == [12288, 20, 7, 5, 1] and model.parameters_["W1"].dtype == np.float64
-    assert model.history_["cost"][2400] == pytest.approx(0.092878, abs=1e-6)  # the course's cost at 2400
-    assert round(explorer.train_accuracy, 3) == 0.986 and explorer.test_accuracy == 0.80  # 206/209, 40/50
+    assert model.history_["cost"][2400] == pytest.approx(0.073810, abs=1e-6)  # float64: the same on every CPU
+    assert round(explorer.train_accuracy, 3) == 0.994 and explorer.validation_accuracy == 26 / 41  # 167/168, 26/41
     status = _text(explorer.status.value)
-    assert "Training accuracy 98.6 %, test accuracy 80.0 %" in status
+    assert "Training accuracy 99.4 %, validation accuracy 63.4 % (41 photos never trained on; one photo = 2.4 points)" \
+        in status
     assert re.search(r"Updated in \d+\.\d\d s \(training \d+\.\d\d s\)", status), status
     assert explorer.latency is None  # no slider has moved yet
     _png(explorer)
@@ -341,7 +345,7 @@ def test_course_explorer_retrains_after_a_slider_move_and_shows_the_time_taken()
     status = _text(explorer.status.value)
     assert status != _text(first_status)
     assert f"Training accuracy {explorer.train_accuracy * 100:.1f} %" in status
-    assert f"test accuracy {explorer.test_accuracy * 100:.1f} %" in status
+    assert f"validation accuracy {explorer.validation_accuracy * 100:.1f} %" in status
     assert re.search(r"Updated in \d+\.\d\d s \(training \d+\.\d\d s, shown \d+\.\d\d s after the slider "
                      r"moved\)", status), status
     assert 0 < explorer.seconds < explorer.latency < 30  # seconds on a busy CI machine; about 1.5 here

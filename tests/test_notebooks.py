@@ -15,8 +15,6 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted(p.name for p in ROOT.glob("*.ipynb"))
 
-TIMING = "wall-clock training times: they change from run to run and machine to machine (no number to check)"
-
 #: {notebook: {cell id: why nbval does not compare its output}}
 NOT_COMPARED = {
     "chapter2_shallow_network.ipynb": {
@@ -25,22 +23,9 @@ NOT_COMPARED = {
         "aeb59042": "20 and 50 tanh units at learning rate 1.2 are chaotic: their figures move by up to a point "
                     "between BLAS kernels even in float64; the cell asserts the measured ranges and the conclusion",
     },
-    "chapter5_softmax_digits.ipynb": {
-        "d6e2d37a": "prints how long training all candidates took (minutes of wall-clock time)",
-    },
-    "optimization_code.ipynb": {
-        "265d02fd": TIMING,
-        "ff40ef0d": TIMING,
-        "0190768f": TIMING,
-        "e3f304c9": TIMING,
-        "57990338": TIMING,
-        "fc04acdd": TIMING,
-        "00334d2d": TIMING + "; the epochs run are also printed, and checked, in the candidates table above",
-    },
-    "project.ipynb": {
-        "48ec0b05": TIMING,
-    },
 }
+# No notebook times its own contenders any more (they compare in epochs and updates; speed is measured by
+# benchmarks/), so no cell is skipped for wall-clock timings.
 
 #: The ways a cell can opt out of nbval's comparison: tags, and comment markers on its first line.
 SKIP_TAGS = {"nbval-ignore-output", "nbval-skip", "nbval-raises-exception"}

@@ -10,8 +10,9 @@ Each network is retrained from the hyperparameters recorded in its committed fil
 uses, and saved into a temporary copy of parameters_saved/ (the committed files are never written). Its
 accuracies are compared with the committed file's, which the notebooks print:
 
-* float64 runs (the course's 4-layer network) must match exactly: float64 gave the same figures on every
-  kernel tried (Haswell, SkylakeX, Sandybridge, Prescott).
+* float64 runs (the course's 4-layer network, project.ipynb's network) must match exactly: float64 gave the
+  same figures on every kernel tried (Haswell, SkylakeX, Sandybridge, Prescott; project.ipynb's network: its
+  default kernel and Sandybridge, probabilities within 3e-9 of each other).
 * float32 runs may move by rounding: the tolerance of each, in photos, is the spread measured across kernels
   and is the one the notebooks and the README state beside the figure (`SPREAD` below).
 """
@@ -25,7 +26,7 @@ import pytest
 from utils import L_layer_model, NeuralNetwork, load_parameters, predict, save_parameters
 from utils.datasets import load_cats_vs_noncats, load_catvnoncat, load_digits, stratified_holdout
 from utils.preprocessing import (augment_with_shifts, fit_standardizer, images_to_matrix, mirror_images,
-                                 preprocess_images, standardize)
+                                 preprocess_images)
 
 pytestmark = [pytest.mark.retrain, pytest.mark.accuracy]
 
@@ -34,13 +35,14 @@ COMMITTED = Path(__file__).resolve().parent.parent / "parameters_saved"
 #: How far (in percentage points) a float32 retrain may land from the committed figure, per split. Measured
 #: (train / validation / test) under OpenBLAS's Haswell, Sandybridge and Prescott kernels, the committed files
 #: being the Haswell runs:
-#:   cats_vs_noncats_mlp.npz        99.5 / 83.2 / 80.0, 99.5 / 82.4 / 80.8, 99.5 / 82.4 / 80.8  (one photo moves)
-#:   cats_vs_noncats_optimized.npz  100.0 / 84.7 / 83.8 on all three
-#:   digits_softmax.npz             99.9 / 97.6 / 97.3, 99.9 / 97.4 / 96.5, 100.0 / 97.0 / 97.2  (up to 0.8 points)
+#:   cats_vs_noncats_mlp.npz        float64 since 2026-11: the same figures on every kernel (exact test)
+#:   cats_vs_noncats_optimized.npz  89.7 / 83.2 / 83.1 on all three kernels
+#:   digits_softmax.npz             100.0 / 97.1 / 96.8 (Haswell), 100.0 / 97.0 / 97.0 (Sandybridge),
+#:                                  100.0 / 97.4 / 97.1 (Prescott); the candidate kept before chapter 5 compared
+#:                                  over seeds (E) moved by up to 0.8 points (97.3 -> 96.5, 97.2 on test)
 #: The tolerances allow two photos of ~130 (1.6 points) and 1.5 points of 1,000 digits; the notebooks and the
 #: README ("Why your numbers may differ by a point") state the same.
 SPREAD = {
-    "cats_vs_noncats_mlp.npz": 1.6,        # project.ipynb's chosen network
     "cats_vs_noncats_optimized.npz": 1.6,  # optimization_code.ipynb's chosen network
     "digits_softmax.npz": 1.5,             # chapter 5's network
 }
@@ -69,6 +71,8 @@ def network_from(metadata):
 
 def assert_close(name, measured, quoted):
     """Every split's accuracy within SPREAD[name] percentage points of the committed figure."""
+    print(f"\n{name} retrained: " + ", ".join(f"{split} {100 * measured[split]:.1f} % (committed "
+                                                f"{100 * value:.1f} %)" for split, value in quoted.items()))
     for split, value in quoted.items():
         assert abs(100 * measured[split] - 100 * value) <= SPREAD[name] + 1e-9, (
             f"{name}: {split} accuracy {measured[split]:.1%} retrained, {value:.1%} committed "
@@ -99,29 +103,32 @@ def test_course_four_layer_network_is_identical_in_float64(saved_copy):
 
 
 def test_project_cats_network(saved_copy):
-    """project.ipynb: the network chosen on validation, saved as cats_vs_noncats_mlp.npz."""
+    """project.ipynb: the network chosen on validation, saved as cats_vs_noncats_mlp.npz (float64: exact)."""
     name = "cats_vs_noncats_mlp.npz"
     quoted = committed(name)
+    dtype = np.dtype(quoted["hyperparameters"]["dtype"])
+    assert dtype == np.float64, "project.ipynb trains in float64, whose figures are the same on every kernel"
     tr, ytr, va, yva, te, yte, _ = load_cats_vs_noncats(image_size=quoted["preprocessing"]["image_size"])
-    X_tr, X_va, X_te = (preprocess_images(images, quoted["preprocessing"]) for images in (tr, va, te))
+    X_tr, X_va, X_te = (preprocess_images(images, quoted["preprocessing"], dtype) for images in (tr, va, te))
     model = network_from(quoted).fit(X_tr, ytr, X_va, yva)
     measured = {"train": model.score(X_tr, ytr), "val": model.score(X_va, yva), "test": model.score(X_te, yte)}
     print(name, {k: f"{v:.1%}" for k, v in measured.items()})
     save_and_reload(model, saved_copy, name, accuracies=measured)
-    assert_close(name, measured, quoted["accuracies"])
+    assert measured == pytest.approx(quoted["accuracies"], abs=1e-12)
 
 
 def test_optimised_cats_network(saved_copy):
-    """optimization_code.ipynb: the chosen candidate (Adam, L2, mirrored photos, early stopping)."""
+    """optimization_code.ipynb: the chosen candidate (Adam, L2, early stopping; mirrored photos if recorded)."""
     name = "cats_vs_noncats_optimized.npz"
     quoted = committed(name)
-    size = quoted["preprocessing"]["image_size"]
-    tr, ytr, va, yva, te, yte, _ = load_cats_vs_noncats(image_size=size)
-    assert quoted["augmentation"] == "horizontal mirror of every training photo"
-    tr, ytr = np.concatenate([tr, mirror_images(tr)]), np.concatenate([ytr, ytr], axis=1)
-    stats = fit_standardizer(images_to_matrix(tr))
-    np.testing.assert_allclose(stats["mean"], quoted["preprocessing"]["mean"], rtol=1e-6)
-    X_tr, X_va, X_te = (standardize(images_to_matrix(images), stats) for images in (tr, va, te))
+    prep = quoted["preprocessing"]
+    tr, ytr, va, yva, te, yte, _ = load_cats_vs_noncats(image_size=prep["image_size"])
+    assert quoted["augmentation"] in ("horizontal mirror of every training photo", "none")
+    if quoted["augmentation"] != "none":
+        tr, ytr = np.concatenate([tr, mirror_images(tr)]), np.concatenate([ytr, ytr], axis=1)
+    if prep["scaling"] == "standardize":  # the training statistics must be those of the (augmented) training photos
+        np.testing.assert_allclose(fit_standardizer(images_to_matrix(tr))["mean"], prep["mean"], rtol=1e-6)
+    X_tr, X_va, X_te = (preprocess_images(images, prep) for images in (tr, va, te))
     model = network_from(quoted).fit(X_tr, ytr, X_va, yva)
     measured = {"train": model.score(X_tr, ytr), "val": model.score(X_va, yva), "test": model.score(X_te, yte)}
     print(name, {k: f"{v:.1%}" for k, v in measured.items()}, "best epoch", model.best_epoch_)

@@ -1,4 +1,4 @@
-"""Notebook helpers: show the library's own code where the notebook explains it."""
+"""Notebook helpers: show the library's own code where the notebook explains it; print aligned tables."""
 
 from __future__ import annotations
 
@@ -37,3 +37,17 @@ def _assignment_source(source: str, name: str, module) -> str:
             return "\n".join(lines[start:node.end_lineno])
     raise ValueError(f"name: expected a module-level assignment in {getattr(module, '__name__', module)!r}, "
                      f"got {name!r}")
+
+
+def print_table(headers, rows):
+    """Print `rows` (lists of values) under `headers`, columns aligned: the first left, the others right."""
+    rows = [[str(x) for x in row] for row in rows]
+    headers = [str(x) for x in headers]
+    if any(len(row) != len(headers) for row in rows):
+        raise ValueError(f"rows: expected {len(headers)} values per row (one per header), got rows of "
+                         f"{sorted({len(row) for row in rows})}")
+    widths = [max(len(x) for x in column) for column in zip(headers, *rows)]
+    for i, row in enumerate([headers, *rows]):
+        print("  ".join(x.rjust(w) if j else x.ljust(w) for j, (x, w) in enumerate(zip(row, widths))))
+        if i == 0:
+            print("  ".join("-" * w for w in widths))

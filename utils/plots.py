@@ -98,8 +98,14 @@ def plot_decision_boundary(predict_fn, X, Y, ax=None, resolution=200, margin=0.5
     return ax
 
 
-def plot_image_grid(images, labels, predictions=None, class_names=("non-cat", "cat"), ncols=5, max_images=20):
-    """A grid of (m, H, W, 3) uint8 photos titled with their label (and prediction; red when wrong)."""
+def plot_image_grid(images, labels, predictions=None, class_names=("non-cat", "cat"), ncols=5, max_images=20,
+                    captions=None):
+    """A grid of (m, H, W, 3) uint8 photos titled with their label (and prediction; red when wrong).
+
+    Grey pictures (m, H, W) (the digits) are drawn as dark ink on white: 0 = background.
+
+    captions: optional, one string per photo, added as a last title line (e.g. "P(cat) = 0.79").
+    """
     images = check_real_array(images, "images")
     if images.ndim not in (3, 4):
         raise ValueError(f"images: expected a batch (m, H, W, 3) or grey (m, H, W), got shape {images.shape}")
@@ -109,20 +115,27 @@ def plot_image_grid(images, labels, predictions=None, class_names=("non-cat", "c
         if values is not None and (values.size != len(images) or values.max() >= len(class_names)):
             raise ValueError(f"{name}: expected {len(images)} labels (one per image) in 0..{len(class_names) - 1} "
                              f"(one per class name), got {values.size} labels up to {values.max()}")
+    if captions is not None and (isinstance(captions, str) or len(captions) != len(images)
+                                 or not all(isinstance(c, str) for c in captions)):
+        raise ValueError(f"captions: expected {len(images)} strings (one per image), got {got(captions)}")
     check_positive_int(ncols, "ncols")
     n = min(len(images), check_positive_int(max_images, "max_images"))
     nrows = max(1, -(-n // ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(2.2 * ncols, 2.7 * nrows + 0.5), squeeze=False)
+    # grey pictures (m, H, W): dark ink on a light background, 0 = background, 255 (or 1.0) = full ink
+    grey = {} if images.ndim == 4 else {"cmap": "gray_r", "vmin": 0, "vmax": 255 if images.dtype == np.uint8 else 1}
     for i, ax in enumerate(axes.ravel()):
         ax.axis("off")
         if i >= n:
             continue
-        ax.imshow(images[i])
+        ax.imshow(images[i], **grey)
         title = f"label: {class_names[labels[i]]}"
         wrong = False
         if predictions is not None:
             title += f"\npredicted: {class_names[predictions[i]]}"
             wrong = predictions[i] != labels[i]
+        if captions is not None:
+            title += f"\n{captions[i]}"
         ax.set_title(title, fontsize=8, color="red" if wrong else "black")
     fig.suptitle("Photos with labels" + (" and predictions (red: wrong)" if predictions is not None else ""))
     fig.tight_layout()
@@ -151,3 +164,62 @@ def plot_confusion_matrix(cm, class_names=None, ax=None):
     ax.set_ylabel("true class")
     ax.set_title("Confusion matrix (counts)")
     return ax
+
+
+def plot_first_layer_weights(W1, image_shape, units=None, ncols=8):
+    """Each first-layer unit's weights W1[j] (one per input pixel) drawn as a picture of `image_shape`.
+
+    W1: (n_1, n_0) with n_0 = H * W (grey pictures flattened row by row, as `images_to_matrix` does);
+    image_shape: (H, W). Unit j's row is reshaped to (H, W) and coloured on a diverging scale
+    symmetric around 0, its own: red where ink on that pixel raises z_j = W1[j] x + b1[j], blue
+    where it lowers it, white where the pixel does not matter. units: the indices of the units
+    to draw (default: the first 4 * ncols). Returns the Figure.
+    """
+    W1 = check_real_array(W1, "W1")
+    if W1.ndim != 2:
+        raise ValueError(f"W1: expected a weight matrix (n_1, n_0), got shape {W1.shape}")
+    if (not isinstance(image_shape, (tuple, list)) or len(image_shape) != 2
+            or not all(isinstance(n, (int, np.integer)) and n > 0 for n in image_shape)
+            or image_shape[0] * image_shape[1] != W1.shape[1]):
+        raise ValueError(f"image_shape: expected (H, W) with H * W = {W1.shape[1]} (the columns of W1), "
+                         f"got {got(image_shape)}")
+    check_positive_int(ncols, "ncols")
+    if units is None:
+        units = range(min(W1.shape[0], 4 * ncols))
+    units = np.asarray(list(units))
+    if units.size == 0 or units.dtype.kind not in "iu" or units.min() < 0 or units.max() >= W1.shape[0]:
+        raise ValueError(f"units: expected indices of units in 0..{W1.shape[0] - 1}, got {got(units)}")
+    nrows = -(-units.size // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(1.4 * ncols, 1.5 * nrows + 0.6), squeeze=False)
+    for ax in axes.ravel():
+        ax.axis("off")
+    for ax, j in zip(axes.ravel(), units):
+        picture = W1[j].reshape(image_shape)
+        limit = float(np.abs(picture).max()) or 1.0
+        ax.imshow(picture, cmap="bwr", vmin=-limit, vmax=limit)
+        ax.set_title(f"unit {j + 1}", fontsize=8)
+    fig.suptitle(f"First-layer weights of {units.size} of the {W1.shape[0]} units, as {image_shape[0]} x "
+                 f"{image_shape[1]} pictures (red +, blue -, each unit on its own scale)")
+    fig.tight_layout()
+    return fig
+
+
+def plot_band(ax, x, curves, label, log=False, **style):
+    """The mean over seeds of `curves` (n_seeds, n) as a line, mean ± standard deviation as a shaded band.
+
+    log=True, for a log-scale axis: the same on log10(curves), i.e. the geometric mean, with a band
+    from it divided by to multiplied by the geometric standard deviation (a band that never crosses 0).
+    With one seed the band is empty (no spread to show). Returns the line.
+    """
+    curves = np.atleast_2d(np.asarray(curves, dtype=float))
+    if curves.shape[1] != len(x):
+        raise ValueError(f"curves: expected (n_seeds, {len(x)}) (one column per x), got shape {curves.shape}")
+    if log and not (curves > 0).all():
+        raise ValueError("curves: expected positive values with log=True (a log-scale axis), got values <= 0")
+    values = np.log10(curves) if log else curves
+    mean = values.mean(axis=0)
+    sd = values.std(axis=0, ddof=1) if len(values) > 1 else np.zeros_like(mean)
+    low, centre, high = (10 ** v for v in (mean - sd, mean, mean + sd)) if log else (mean - sd, mean, mean + sd)
+    line, = ax.plot(x, centre, label=label, **style)
+    ax.fill_between(x, low, high, color=line.get_color(), alpha=0.2, linewidth=0)
+    return line

@@ -1,14 +1,15 @@
 """The course explorer: retrain the course's 4-layer cat classifier while you move the sliders.
 
-The network of the deep-network notebook, layer sizes [12288, 20, 7, 5, 1]
-(relu, relu, relu, sigmoid), trained on the course's 209 `catvnoncat` photos
-with full-batch gradient descent and tested on its 50 test photos. With the
-course's values (learning rate 0.0075, 2,500 iterations, no L2) it reaches the
-course's 98.6 % training and 80.0 % test accuracy.
+The network of chapter 3 (`project.ipynb`), layer sizes [12288, 20, 7, 5, 1]
+(relu, relu, relu, sigmoid), trained with full-batch gradient descent on 168
+of the course's 209 `catvnoncat` training photos and scored on the other 41,
+held out as validation photos (20 % of each class, `stratified_holdout` with
+seed 0: the split of chapter 1). The 50 test photos are not used: settings are
+compared on validation photos, never on test photos.
 
 Retraining takes about a second because `NeuralNetwork` trains in float64
 (the course's precision) and, with fewer photos than pixels, trains the first
-layer through the 209 x 209 Gram matrix X^T X instead of its 12288 columns of
+layer through the 168 x 168 Gram matrix X^T X instead of its 12288 columns of
 weights (`utils/span.py`): the same gradient steps, to rounding.
 """
 
@@ -20,7 +21,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..datasets import load_catvnoncat
+from ..datasets import load_catvnoncat, stratified_holdout
 from ..network import NeuralNetwork
 from ..plots import plot_cost_curve
 from ..preprocessing import images_to_matrix
@@ -31,24 +32,24 @@ COURSE_LAYERS = [12288, 20, 7, 5, 1]
 
 
 class CourseExplorer(Explorer):
-    """The course's 4-layer network on the cat photos, retrained after every slider move.
+    """The course's 4-layer network on the cat photos (training / validation), retrained after every slider move.
 
     Sliders: the learning rate α, the number of iterations (full-batch gradient
     steps) and the L2 λ. Each setting trains
     `NeuralNetwork(hidden_layers=[20, 7, 5], initialization="xavier", dtype=np.float64)`
     from the same start (`seed`) and shows its cost curve (the first run's in
-    grey), the training and test accuracies and the time the update took.
+    grey), the training and validation accuracies and the time the update took.
     Trainings run in a background thread, `debounce` seconds after the last
     slider move (see `utils.explorers.common`).
 
     Members (besides `Explorer`'s):
         seed            the seed of every training (the course's initial weights with 1)
-        photos          (X_train (12288, 209), Y_train (1, 209), X_test (12288, 50), Y_test (1, 50)), float64,
+        photos          (X_train (12288, 168), Y_train (1, 168), X_val (12288, 41), Y_val (1, 41)), float64,
                         loaded once (None if the photos are missing)
         model           the last trained `NeuralNetwork` (None before the first, or after a failed training)
-        reference       the first run: {"cost": [...], "train": accuracy, "test": accuracy, "label": str}
+        reference       the first run: {"cost": [...], "train": accuracy, "validation": accuracy, "label": str}
         train_accuracy  the last model's accuracy on the training photos, in [0, 1]
-        test_accuracy   the same on the test photos
+        validation_accuracy  the same on the validation photos
         seconds         how long the last update took: training, accuracies and figure
         latency         seconds from the slider move to the new figure (None for the first view)
     """
@@ -71,7 +72,7 @@ class CourseExplorer(Explorer):
         self.model: NeuralNetwork | None = None
         self.reference: dict | None = None
         self.train_accuracy: float | None = None
-        self.test_accuracy: float | None = None
+        self.validation_accuracy: float | None = None
         self.seconds: float | None = None
         self.latency: float | None = None
         try:
@@ -83,15 +84,20 @@ class CourseExplorer(Explorer):
 
     @staticmethod
     def load_photos():
-        """The course's photos as float64 matrices: (X_train, Y_train, X_test, Y_test)."""
-        train_x, train_y, test_x, test_y, _ = load_catvnoncat()
-        return images_to_matrix(train_x, np.float64), train_y, images_to_matrix(test_x, np.float64), test_y
+        """The course's 209 training photos as float64 matrices, split: (X_train, Y_train, X_val, Y_val).
+
+        20 % of each class (`stratified_holdout`, seed 0, as in chapter 1) are validation photos.
+        """
+        photos, labels, *_ = load_catvnoncat()
+        train_idx, val_idx = map(np.sort, stratified_holdout(labels[0], fraction=0.2, seed=0))
+        return (images_to_matrix(photos[train_idx], np.float64), labels[:, train_idx],
+                images_to_matrix(photos[val_idx], np.float64), labels[:, val_idx])
 
     def redraw(self) -> None:
         """Train with the current values; show the cost curve, the accuracies and the time taken."""
         moved = self.debouncer.last_call if self.debouncer is not None else None
         v = self.values()
-        X, Y, X_test, Y_test = self.photos
+        X, Y, X_val, Y_val = self.photos
         start = time.perf_counter()
         try:
             model = NeuralNetwork(hidden_layers=COURSE_LAYERS[1:-1], initialization="xavier",
@@ -99,29 +105,30 @@ class CourseExplorer(Explorer):
                                   seed=self.seed, dtype=np.float64)
             model.fit(X, Y)
         except ValueError as error:  # the cost diverged at a large learning rate
-            self.model = self.train_accuracy = self.test_accuracy = None
+            self.model = self.train_accuracy = self.validation_accuracy = None
             self.fail("Training failed", error)
             return
         trained = time.perf_counter() - start
         self.model, self.error = model, None
-        self.train_accuracy, self.test_accuracy = model.score(X, Y), model.score(X_test, Y_test)
+        self.train_accuracy, self.validation_accuracy = model.score(X, Y), model.score(X_val, Y_val)
         label = f"α = {v['learning_rate']:.3g}, {v['iterations']} iterations, λ = {v['lambd']:.2g}"
         if self.reference is None:
             self.reference = {"cost": list(model.history_["cost"]), "train": self.train_accuracy,
-                              "test": self.test_accuracy, "label": f"first run ({label})"}
+                              "validation": self.validation_accuracy, "label": f"first run ({label})"}
         self.show(self.draw(model.history_["cost"], label), crop=False)
         self.seconds = time.perf_counter() - start
         self.latency = None if moved is None else time.monotonic() - moved
         self.runs += 1
         after = "" if self.latency is None else f", shown {self.latency:.2f} s after the slider moved"
         self.status.value = html_message(
-            f"Training accuracy <b>{self.train_accuracy * 100:.1f} %</b>, test accuracy "
-            f"<b>{self.test_accuracy * 100:.1f} %</b> ({Y_test.shape[1]} photos never trained on); "
+            f"Training accuracy <b>{self.train_accuracy * 100:.1f} %</b>, validation accuracy "
+            f"<b>{self.validation_accuracy * 100:.1f} %</b> ({Y_val.shape[1]} photos never trained on; "
+            f"one photo = {100 / Y_val.shape[1]:.1f} points); "
             f"final cost {model.history_['cost'][-1]:.4f}. Updated in {self.seconds:.2f} s "
             f"(training {trained:.2f} s{after}).", "ok")
 
     def draw(self, costs, label: str) -> Figure:
-        """The cost per iteration (and the first run's) beside the training and test accuracies."""
+        """The cost per iteration (and the first run's) beside the training and validation accuracies."""
         fig = Figure(figsize=(10, 3.8))
         fig.subplots_adjust(left=0.07, right=0.98, bottom=0.13, top=0.91, wspace=0.22)  # by hand: quicker
         ax_cost, ax_acc = fig.subplots(1, 2, gridspec_kw={"width_ratios": [2.2, 1]})
@@ -129,10 +136,10 @@ class CourseExplorer(Explorer):
         ax_cost.plot(np.arange(len(ref["cost"])), ref["cost"], color="0.65", linestyle="--", label=ref["label"])
         plot_cost_curve(costs, ax=ax_cost, label=label)
         ax_cost.set_title("Training cost (with the L2 term when λ > 0)")
-        bars = ax_acc.bar(["training", "test"], [self.train_accuracy * 100, self.test_accuracy * 100],
+        bars = ax_acc.bar(["training", "validation"], [self.train_accuracy * 100, self.validation_accuracy * 100],
                           color=["tab:blue", "tab:orange"])
         ax_acc.bar_label(bars, fmt="%.1f %%", label_type="center", color="white", fontweight="bold")
-        ax_acc.plot(["training", "test"], [ref["train"] * 100, ref["test"] * 100], "k_", markersize=40)
+        ax_acc.plot(["training", "validation"], [ref["train"] * 100, ref["validation"] * 100], "k_", markersize=40)
         ax_acc.set_ylim(0, 105)
         ax_acc.set_ylabel("accuracy (%)")
         ax_acc.set_title("Accuracy (black line: first run)")
@@ -141,5 +148,5 @@ class CourseExplorer(Explorer):
 
 def course_explorer(learning_rate: float = 0.0075, iterations: int = 2500, lambd: float = 0.0, seed: int = 1,
                     debounce: float | None = 0.15) -> CourseExplorer:
-    """A `CourseExplorer` (the course's 4-layer network on the cat photos), already trained with these values."""
+    """A `CourseExplorer` (the course's 4-layer network, training / validation photos), trained with these values."""
     return CourseExplorer(learning_rate, iterations, lambd, seed, debounce)

@@ -1,0 +1,478 @@
+"""The exercise checks (utils/exercises/): each says "not written yet" for a stub, the SPECIFIC hint for a
+typical mistake (written here the way a learner would write it), and passes the library's function."""
+
+import numpy as np
+import pytest
+
+import utils
+from utils import exercises as E
+from utils.activations import relu, relu_backward, sigmoid, sigmoid_backward, softmax
+from utils.deep import linear_backward, linear_forward
+
+
+def stub(*args, **kwargs):
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+def empty(*args, **kwargs):
+    pass
+
+
+# ---- what a learner writes: one correct answer and typical wrong ones per exercise ----------------------
+
+def sig(Z):
+    return 1 / (1 + np.exp(-Z))
+
+
+SOLUTIONS = {
+    "sigmoid": utils.sigmoid,
+    "sigmoid_backward": utils.sigmoid_backward,
+    "initialize_with_zeros": lambda n_x: {"W1": np.zeros((1, n_x)), "b1": np.zeros((1, 1))},
+    "binary_cross_entropy": utils.binary_cross_entropy,
+    "propagate": None,   # written below
+    "tanh": utils.tanh,
+    "tanh_backward": utils.tanh_backward,
+    "initialize_parameters": lambda n_x, n_h, n_y, seed=1: utils.initialize_parameters(n_x, n_h, n_y, seed,
+                                                                                       dtype=np.float64),
+    "initialize_parameters_deep": lambda dims, seed=1: utils.initialize_parameters_deep(dims, "xavier", seed,
+                                                                                        dtype=np.float64),
+    "linear_forward": utils.linear_forward,
+    "linear_activation_forward": utils.linear_activation_forward,
+    "L_model_forward": lambda X, p: utils.L_model_forward(X, p),
+    "compute_cost": lambda AL, Y: utils.compute_cost(AL, Y),
+    "linear_backward": utils.linear_backward,
+    "linear_activation_backward": utils.linear_activation_backward,
+    "L_model_backward": lambda AL, Y, caches: utils.L_model_backward(AL, Y, caches),
+    "update_parameters": utils.update_parameters,
+    "l2_cost": utils.l2_cost,
+    "l2_gradient": utils.l2_gradient,
+    "dropout_forward": lambda A, keep_prob, seed: utils.dropout_forward(A, keep_prob, seed),
+    "dropout_backward": utils.dropout_backward,
+    "relative_error": utils.relative_error,
+    "random_mini_batches": utils.random_mini_batches,
+    "update_parameters_with_momentum": utils.update_parameters_with_momentum,
+    "update_parameters_with_adam": utils.update_parameters_with_adam,
+    "schedule_lr_decay": utils.schedule_lr_decay,
+    "softmax": utils.softmax,
+    "categorical_cross_entropy": utils.categorical_cross_entropy,
+    "softmax_cross_entropy_backward": lambda Z, Y: softmax(Z)[0] - Y,
+}
+
+
+def propagate(W, b, X, Y):
+    m = X.shape[1]
+    A = sig(W @ X + b)
+    cost = -np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / m
+    return {"dW": (A - Y) @ X.T / m, "db": np.sum(A - Y, axis=1, keepdims=True) / m}, cost
+
+
+SOLUTIONS["propagate"] = propagate
+
+
+def bce(AL, Y, scale=1.0, sign=-1.0, full=True):
+    m = Y.shape[1]
+    inner = Y * np.log(AL) + ((1 - Y) * np.log(1 - AL) if full else 0)
+    return sign * np.sum(inner) / (m if scale else 1)
+
+
+def init2(n_x, n_h, n_y, seed=1, *, shape_t=False, scale=0.01, order=False):
+    np.random.seed(seed)
+    if order:
+        W2 = np.random.randn(n_y, n_h) * scale
+        W1 = np.random.randn(n_h, n_x) * scale
+    else:
+        W1 = np.random.randn(*((n_x, n_h) if shape_t else (n_h, n_x))) * scale
+        W2 = np.random.randn(*((n_h, n_y) if shape_t else (n_y, n_h))) * scale
+    return {"W1": W1, "b1": np.zeros((n_h, 1)), "W2": W2, "b2": np.zeros((n_y, 1))}
+
+
+def init_deep(dims, seed=1, *, how="xavier", stop=0):
+    rng = np.random.RandomState(seed)
+    p = {}
+    for l in range(1, len(dims) - stop):
+        factor = {"small": 0.01, "fan_out": 1 / np.sqrt(dims[l])}.get(how, 1 / np.sqrt(dims[l - 1]))
+        shape = (dims[l - 1], dims[l]) if how == "T" else (dims[l], dims[l - 1])
+        p[f"W{l}"] = rng.randn(*shape) * factor
+        p[f"b{l}"] = np.zeros((dims[l], 1))
+    return p
+
+
+def lin_act(A_prev, W, b, activation, *, swap=False, no_g=False, cache_order=False):
+    Z = W @ A_prev + b
+    use = activation if not swap else ("relu" if activation == "sigmoid" else "sigmoid")
+    A = Z if no_g else (sig(Z) if use == "sigmoid" else np.maximum(0, Z))
+    cache = (Z, (A_prev, W, b)) if cache_order else ((A_prev, W, b), Z)
+    return A, cache
+
+
+def forward(X, parameters, hidden="relu", output="sigmoid", stop=False, drop_last_cache=False):
+    L = len(parameters) // 2
+    A, caches = X, []
+    for l in range(1, L):
+        A, c = utils.linear_activation_forward(A, parameters[f"W{l}"], parameters[f"b{l}"], hidden)
+        caches.append(c)
+    if stop:
+        return A, caches
+    AL, c = utils.linear_activation_forward(A, parameters[f"W{L}"], parameters[f"b{L}"], output)
+    if not drop_last_cache:
+        caches.append(c)
+    return AL, caches
+
+
+def lin_back(dZ, cache, *, no_m=False, db_axis=1, keepdims=True, db_no_m=False):
+    A_prev, W, b = cache
+    m = A_prev.shape[1]
+    dW = dZ @ A_prev.T / (1 if no_m else m)
+    db = np.sum(dZ, axis=db_axis, keepdims=keepdims) / (1 if (no_m or db_no_m) else m)
+    return W.T @ dZ, dW, db
+
+
+def lin_act_back(dA, cache, activation, *, swap=False, skip=False, at_a=False):
+    linear_cache, Z = cache
+    use = activation if not swap else ("relu" if activation == "sigmoid" else "sigmoid")
+    if skip:
+        dZ = dA
+    elif use == "relu":
+        dZ = relu_backward(dA, relu(Z)[0] if at_a else Z)
+    else:
+        dZ = sigmoid_backward(dA, sig(Z) if at_a else Z)
+    return linear_backward(dZ, linear_cache)
+
+
+def backward(AL, Y, caches, *, sign=1.0, out="sigmoid", hidden="relu"):
+    grads, L = {}, len(caches)
+    dAL = -sign * (Y / AL - (1 - Y) / (1 - AL))
+    grads[f"dA{L-1}"], grads[f"dW{L}"], grads[f"db{L}"] = utils.linear_activation_backward(dAL, caches[L - 1], out)
+    for l in range(L - 1, 0, -1):
+        grads[f"dA{l-1}"], grads[f"dW{l}"], grads[f"db{l}"] = utils.linear_activation_backward(
+            grads[f"dA{l}"], caches[l - 1], hidden)
+    return grads
+
+
+def update(parameters, grads, lr, *, sign=-1, biases=True, in_place=False, rate=True):
+    new = parameters if in_place else dict(parameters)
+    for l in range(1, len(parameters) // 2 + 1):
+        if in_place:
+            new[f"W{l}"] -= lr * grads[f"dW{l}"]
+            new[f"b{l}"] -= lr * grads[f"db{l}"]
+            continue
+        new[f"W{l}"] = parameters[f"W{l}"] + sign * (lr if rate else 1) * grads[f"dW{l}"]
+        if biases:
+            new[f"b{l}"] = parameters[f"b{l}"] + sign * (lr if rate else 1) * grads[f"db{l}"]
+    return new
+
+
+def l2(parameters, lambd, m, *, half=True, biases=False, square=True, first_only=False, per_m=True):
+    keys = [k for k in parameters if (biases or k.startswith("W"))]
+    if first_only:
+        keys = ["W1"]
+    total = sum(np.sum(parameters[k] ** 2 if square else parameters[k]) for k in keys)
+    return lambd / ((2 if half else 1) * (m if per_m else 1)) * total
+
+
+def drop_fwd(A, keep_prob, seed, *, flip=False, scale="divide", as_float=False):
+    rng = np.random.default_rng(seed)
+    r = rng.random(A.shape)
+    D = r if as_float else ((r < 1 - keep_prob) if flip else (r < keep_prob))
+    out = A * D
+    out = out / keep_prob if scale == "divide" else (out * keep_prob if scale == "multiply" else out)
+    return out, D
+
+
+def mini_batches(X, Y, size=64, seed=0, *, last=True, shuffle_y=True, shuffle=True):
+    m = X.shape[1]
+    perm = np.random.RandomState(seed).permutation(m) if shuffle else np.arange(m)
+    Xs, Ys = X[:, perm], (Y[:, perm] if shuffle_y else Y)
+    stop = m if last else m - m % size
+    return [(Xs[:, k:k + size], Ys[:, k:k + size]) for k in range(0, stop, size)]
+
+
+def momentum(p, g, v, beta, lr, *, avg=True, use_v=True, swapped=False):
+    new, v = dict(p), dict(v)
+    for l in range(1, len(p) // 2 + 1):
+        for q in ("W", "b"):
+            k = f"d{q}{l}"
+            if swapped:
+                v[k] = (1 - beta) * v[k] + beta * g[k]
+            else:
+                v[k] = beta * v[k] + ((1 - beta) if avg else 1) * g[k]
+            new[f"{q}{l}"] = p[f"{q}{l}"] - lr * (v[k] if use_v else g[k])
+    return new, v
+
+
+def adam(p, g, v, s, t, lr=0.01, b1=0.9, b2=0.999, eps=1e-8, *, correct=True, square=True, root=True):
+    new, v, s, vc, sc = dict(p), dict(v), dict(s), {}, {}
+    for l in range(1, len(p) // 2 + 1):
+        for q in ("W", "b"):
+            k = f"d{q}{l}"
+            v[k] = b1 * v[k] + (1 - b1) * g[k]
+            s[k] = b2 * s[k] + (1 - b2) * (np.square(g[k]) if square else g[k])
+            vc[k] = v[k] / (1 - b1 ** t) if correct else v[k]
+            sc[k] = s[k] / (1 - b2 ** t) if correct else s[k]
+            new[f"{q}{l}"] = p[f"{q}{l}"] - lr * vc[k] / ((np.sqrt(sc[k]) if root else sc[k]) + eps)
+    return new, v, s, vc, sc
+
+
+def soft(Z, *, stable=True, axis=0, whole=False):
+    E = np.exp(Z - Z.max(axis=axis, keepdims=True)) if stable else np.exp(Z)
+    return (E / (E.sum() if whole else E.sum(axis=axis, keepdims=True))), Z
+
+
+MISTAKES = {
+    "sigmoid": [
+        (lambda Z: sig(Z), "return two things, `return A, Z`"),
+        (lambda Z: (1 / (1 + np.exp(Z)), Z), "the sign of the exponent"),
+        (lambda Z: (sig(Z), sig(Z)), "the cache is the input Z, not the output A"),
+    ],
+    "sigmoid_backward": [
+        (lambda dA, Z: sig(Z) * (1 - sig(Z)), "the chain rule multiplies by dA"),
+        (lambda dA, Z: dA * Z * (1 - Z), "the derivative is taken at s = sigmoid(Z), not at Z"),
+        (lambda dA, Z: dA * sig(Z), "the factor (1 - s) is missing"),
+        (lambda dA, Z: dA * sigmoid(Z) * (1 - sigmoid(Z)), "sigmoid returns a pair"),
+    ],
+    "initialize_with_zeros": [
+        (lambda n: {"W1": np.zeros((n, 1)), "b1": np.zeros((1, 1))}, "not (n_x, 1)"),
+        (lambda n: {"W1": np.zeros((1, n)), "b1": 0}, "b1 is an array of shape (1, 1)"),
+        (lambda n: {"W1": np.random.default_rng(0).standard_normal((1, n)), "b1": np.zeros((1, 1))},
+         "must be all zeros"),
+        (lambda n: {"w": np.zeros((1, n)), "b": np.zeros((1, 1))}, "has no key 'W1'"),
+    ],
+    "binary_cross_entropy": [
+        (lambda AL, Y: bce(AL, Y, scale=0), "divide the sum by m"),
+        (lambda AL, Y: bce(AL, Y, sign=1.0), "the sign"),
+        (lambda AL, Y: bce(AL, Y, full=False), "the (1 - Y) log(1 - AL) term is missing"),
+        (lambda AL, Y: np.squeeze(-(Y @ np.log(AL).T + (1 - Y) @ np.log(1 - AL).T)), "divide the sum by m"),
+    ],
+    "propagate": [
+        (lambda W, b, X, Y: ({"dW": X @ (sig(W @ X + b) - Y).T / X.shape[1],
+                              "db": np.sum(sig(W @ X + b) - Y, axis=1, keepdims=True) / X.shape[1]},
+                             propagate(W, b, X, Y)[1]), "you computed its transpose"),
+        (lambda W, b, X, Y: ({"dW": (sig(W @ X + b) - Y) @ X.T, "db": np.sum(sig(W @ X + b) - Y, axis=1,
+                                                                              keepdims=True)},
+                             propagate(W, b, X, Y)[1]), "need the factor 1/m"),
+        (lambda W, b, X, Y: ({k: -v for k, v in propagate(W, b, X, Y)[0].items()}, propagate(W, b, X, Y)[1]),
+         "dZ = A - Y (prediction minus label), not Y - A"),
+        (lambda W, b, X, Y: propagate(W, np.zeros_like(b), X, Y), "the bias is missing"),
+        (lambda W, b, X, Y: propagate(W.T, b, X, Y), "W is (1, n_x) and X is (n_x, m)"),
+    ],
+    "tanh": [
+        (lambda Z: np.tanh(Z), "return two things"),
+        (lambda Z: (np.tanh(Z), np.tanh(Z)), "the cache is the input Z"),
+        (lambda Z: (sig(Z), Z), "that is the sigmoid"),
+    ],
+    "tanh_backward": [
+        (lambda dA, Z: dA * (1 - Z ** 2), "the derivative is taken at t = tanh(Z)"),
+        (lambda dA, Z: 1 - np.tanh(Z) ** 2, "the chain rule multiplies by dA"),
+        (lambda dA, Z: dA * (1 - np.tanh(Z)), "the square is missing"),
+        (lambda dA, Z: dA * sig(Z) * (1 - sig(Z)), "that is the sigmoid's derivative"),
+    ],
+    "initialize_parameters": [
+        (lambda *a: init2(*a, shape_t=True), "yours are transposed"),
+        (lambda *a: init2(*a, scale=1.0), "multiplied by 0.01"),
+        (lambda *a: init2(*a, order=True), "draw W1 first, then W2"),
+        (lambda n_x, n_h, n_y, seed=1: {**init2(n_x, n_h, n_y, seed), "b1": np.random.randn(n_h, 1)},
+         "the biases start at zero"),
+    ],
+    "initialize_parameters_deep": [
+        (lambda d, s=1: init_deep(d, s, how="T"), "yours are transposed"),
+        (lambda d, s=1: init_deep(d, s, how="small"), "not multiply by 0.01"),
+        (lambda d, s=1: init_deep(d, s, how="fan_out"), "the number of INPUTS of the layer"),
+        (lambda d, s=1: init_deep(d, s, stop=1), "the loop misses the output layer"),
+    ],
+    "linear_forward": [
+        (lambda A, W, b: (W @ A, (A, W, b)), "the bias is missing"),
+        (lambda A, W, b: (W.T @ A + b, (A, W, b)), "a transposed W"),
+        (lambda A, W, b: (W @ A + b, (W, A, b)), "the cache is (A, W, b) in that order"),
+        (lambda A, W, b: W @ A + b, "return two things, `return Z, cache`"),
+        (lambda A, W, b: (W * A + b, (A, W, b)), "the matrix product @, not *"),
+    ],
+    "linear_activation_forward": [
+        (lambda *a: lin_act(*a, swap=True), "the activations are swapped"),
+        (lambda *a: lin_act(*a, no_g=True), "the activation is missing"),
+        (lambda *a: lin_act(*a, cache_order=True), "the cache is (linear_cache, activation_cache) in that order"),
+        (lambda A, W, b, act: (sigmoid(linear_forward(A, W, b)) if act == "sigmoid" else relu(linear_forward(A, W, b))),
+         "linear_forward and the activations each return a pair"),
+    ],
+    "L_model_forward": [
+        (lambda X, p: forward(X, p, hidden="sigmoid"), "yours uses sigmoid everywhere"),
+        (lambda X, p: forward(X, p, output="relu"), "not a relu"),
+        (lambda X, p: forward(X, p, stop=True), "the output layer, sigmoid, comes after it and was forgotten"),
+        (lambda X, p: forward(X, p, drop_last_cache=True), "append the output layer's cache too"),
+    ],
+    "compute_cost": [
+        (lambda AL, Y: bce(AL, Y, scale=0), "divide the sum by m"),
+        (lambda AL, Y: bce(AL, Y, sign=1.0), "the sign"),
+        (lambda AL, Y: bce(AL, Y, full=False), "the (1 - Y) log(1 - AL) term is missing"),
+        (lambda AL, Y: bce(Y, AL), "Y and AL are swapped"),
+    ],
+    "linear_backward": [
+        (lambda dZ, c: lin_back(dZ, c, no_m=True), "the factor 1/m is missing"),
+        (lambda dZ, c: lin_back(dZ, c, db_no_m=True), "db needs the 1/m too"),
+        (lambda dZ, c: lin_back(dZ, c, keepdims=False), "keep its column shape (n, 1)"),
+        (lambda dZ, c: lin_back(dZ, c, db_axis=0), "not axis=0"),
+        (lambda dZ, c: (c[1] @ dZ, *lin_back(dZ, c)[1:]), "a transpose is missing or misplaced"),
+    ],
+    "linear_activation_backward": [
+        (lambda *a: lin_act_back(*a, swap=True), "derivatives are swapped"),
+        (lambda *a: lin_act_back(*a, skip=True), "you passed dA straight to linear_backward"),
+        (lambda *a: lin_act_back(*a, at_a=True), "takes the activation cache Z (cache[1])"),
+    ],
+    "L_model_backward": [
+        (lambda AL, Y, c: backward(AL, Y, c, sign=-1.0), "the sign of dAL"),
+        (lambda AL, Y, c: backward(AL, Y, c, out="relu"), 'not "relu"'),
+        (lambda AL, Y, c: backward(AL, Y, c, hidden="sigmoid"), 'their backward steps use "relu"'),
+        (lambda AL, Y, c: {k.replace("dA", "dA_"): v for k, v in backward(AL, Y, c).items()}, "has no key 'dA0'"),
+    ],
+    "update_parameters": [
+        (lambda p, g, lr: update(p, g, lr, sign=+1), "subtract"),
+        (lambda p, g, lr: update(p, g, lr, biases=False), "the biases need their step too"),
+        (lambda p, g, lr: update(p, g, lr, in_place=True), "changed its input `parameters"),
+        (lambda p, g, lr: update(p, g, lr, rate=False), "multiply the gradient by the learning rate"),
+    ],
+    "l2_cost": [
+        (lambda p, lambd, m: l2(p, lambd, m, half=False), "the 1/2 is missing"),
+        (lambda p, lambd, m: l2(p, lambd, m, biases=True), "not the biases"),
+        (lambda p, lambd, m: l2(p, lambd, m, square=False), "square the weights"),
+        (lambda p, lambd, m: l2(p, lambd, m, first_only=True), "sum over EVERY layer"),
+        (lambda p, lambd, m: l2(p, lambd, m, per_m=False), "divide by m"),
+    ],
+    "l2_gradient": [
+        (lambda W, lambd, m: lambd / (2 * m) * W, "the 2 of the square cancels the 1/2"),
+        (lambda W, lambd, m: lambd * W, "divide by m"),
+        (lambda W, lambd, m: 2 * lambd / m * W, "not 2 lambd / m * W"),
+    ],
+    "dropout_forward": [
+        (lambda A, kp, s: drop_fwd(A, kp, s, scale="none"), "the division is missing"),
+        (lambda A, kp, s: drop_fwd(A, kp, s, scale="multiply"), "divide by keep_prob, do not multiply"),
+        (lambda A, kp, s: drop_fwd(A, kp, s, flip=True), "keeps each unit with probability keep_prob"),
+        (lambda A, kp, s: drop_fwd(A, kp, s, as_float=True), "D should be a boolean mask"),
+        (lambda A, kp, s: (A / kp, drop_fwd(A, kp, s)[1]), "apply the mask"),
+    ],
+    "dropout_backward": [
+        (lambda dA, D, kp: dA * D, "the division is missing"),
+        (lambda dA, D, kp: dA * D * kp, "divide by keep_prob, do not multiply"),
+        (lambda dA, D, kp: dA / kp, "apply the mask D"),
+    ],
+    "relative_error": [
+        (lambda a, e: np.linalg.norm(a - e) / np.linalg.norm(e), "divides by ||exact|| only"),
+        (lambda a, e: np.sum(a - e) / (np.linalg.norm(a) + np.linalg.norm(e)), "not its sum"),
+        (lambda a, e: np.sum((a - e) ** 2) / (np.sum(a ** 2) + np.sum(e ** 2)), "no squares around it"),
+        (lambda a, e: np.linalg.norm(a - e) / np.linalg.norm(a + e), "not the norm of the sum"),
+    ],
+    "random_mini_batches": [
+        (lambda X, Y, size=64, seed=0: mini_batches(X, Y, size, seed, last=False), "keep it"),
+        (lambda X, Y, size=64, seed=0: mini_batches(X, Y, size, seed, shuffle_y=False), "the SAME permutation"),
+        (lambda X, Y, size=64, seed=0: mini_batches(X, Y, size, seed, shuffle=False), "shuffle first"),
+    ],
+    "update_parameters_with_momentum": [
+        (lambda *a: momentum(*a, avg=False), "the (1 - beta) is missing"),
+        (lambda *a: momentum(*a, use_v=False), "you used the gradient dW"),
+        (lambda *a: momentum(*a, swapped=True), "beta weighs the OLD velocity"),
+    ],
+    "update_parameters_with_adam": [
+        (lambda *a: adam(*a, correct=False), "bias correction"),
+        (lambda *a: adam(*a, square=False), "SQUARED gradients"),
+        (lambda *a: adam(*a, root=False), "divides by the square root"),
+    ],
+    "schedule_lr_decay": [
+        (lambda a, e, d, t=1000: a / (1 + d * (e / t)), "yours decays smoothly"),
+        (lambda a, e, d, t=1000: a / (1 + d * e), "not epoch_num"),
+        (lambda a, e, d, t=1000: a * (1 + d * (e // t)), "yours grows"),
+    ],
+    "softmax": [
+        (lambda Z: soft(Z, stable=False), "subtract each column's maximum"),
+        (lambda Z: soft(Z, axis=1), "not axis=1"),
+        (lambda Z: soft(Z, whole=True), "not the sum of the whole array"),
+        (lambda Z: soft(Z)[0], "return two things"),
+    ],
+    "categorical_cross_entropy": [
+        (lambda AL, Y: -np.sum(Y * np.log(AL)), "divide by m"),
+        (lambda AL, Y: np.sum(Y * np.log(AL)) / Y.shape[1], "the sign"),
+        (lambda AL, Y: -np.mean(Y * np.log(AL)), "np.mean divides by C * m"),
+        (lambda AL, Y: -np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / Y.shape[1],
+         "no (1 - Y) log(1 - AL) term"),
+    ],
+    "softmax_cross_entropy_backward": [
+        (lambda Z, Y: Y - softmax(Z)[0], "not Y - A"),
+        (lambda Z, Y: Z - Y, "not Z - Y"),
+        (lambda Z, Y: (softmax(Z)[0] - Y) / Z.shape[1], "no 1/m here"),
+        (lambda Z, Y: softmax(Z) - Y, "softmax returns a pair"),
+    ],
+}
+
+NAMES = sorted(E.CHECKS)
+
+
+def test_there_are_at_least_25_exercises_and_every_one_is_tested_here():
+    assert len(NAMES) >= 25
+    assert set(SOLUTIONS) == set(NAMES) == set(MISTAKES)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_stub_is_not_written_yet(name, capsys):
+    for fn in (stub, empty):
+        feedback = E.CHECKS[name](fn)
+        assert not feedback.passed and feedback.not_written
+        assert f"… {name} is not written yet" in feedback.message
+        assert "the lesson goes on with the library's" in feedback.message
+    assert capsys.readouterr().out.count("not written yet") == 2   # printed, one line each
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_solution_passes_with_one_short_line(name, capsys):
+    feedback = E.CHECKS[name](SOLUTIONS[name])
+    assert feedback.passed, feedback.message
+    out = capsys.readouterr().out
+    assert out.startswith(f"✓ {name} is correct") and out.count("\n") == 1
+
+
+@pytest.mark.parametrize("name, index", [(n, i) for n in NAMES for i in range(len(MISTAKES[n]))])
+def test_a_typical_mistake_gets_its_specific_hint(name, index):
+    wrong, hint = MISTAKES[name][index]
+    feedback = E.CHECKS[name](wrong)
+    assert not feedback.passed and not feedback.not_written
+    assert feedback.message.startswith(f"✗ {name}")
+    assert hint in feedback.message, feedback.message
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_at_least_three_typical_mistakes_per_exercise_or_the_one_liners(name):
+    assert len(MISTAKES[name]) >= 3
+
+
+def test_a_wrong_shape_says_expected_and_got():
+    feedback = E.check_tanh_backward(lambda dA, Z: (dA * (1 - np.tanh(Z) ** 2))[:, :1])
+    assert "has the wrong shape: expected (1, 3), got (1, 1)" in feedback.message
+
+
+def test_an_exception_is_reported_with_its_type_message_and_a_hint():
+    def broken(A, W, b):
+        return W.T @ A + b, (A, W, b)
+    feedback = E.check_linear_forward(broken)
+    assert feedback.message.startswith("✗ linear_forward raised ValueError: matmul")
+    assert "the product is W @ A" in feedback.message
+
+
+def test_an_input_changed_in_place_is_named():
+    def in_place(Z):
+        Z *= 2
+        return np.tanh(Z / 2), Z / 2
+    feedback = E.check_tanh(in_place)
+    assert "changed its input `Z`" in feedback.message and "not W -= ..." in feedback.message
+
+
+def test_not_a_function():
+    feedback = E.check_sigmoid(np.zeros(3))
+    assert "expected the function sigmoid itself" in feedback.message
+
+
+def test_a_check_never_raises_even_on_strange_results():
+    for weird in (lambda *a: "text", lambda *a: [1, 2, 3], lambda *a: {"x": 1}, lambda *a: np.nan):
+        for name, check in E.CHECKS.items():
+            assert not check(weird).passed
+
+
+def test_feedback_is_not_displayed_twice_in_a_notebook():
+    feedback = E.check_sigmoid(utils.sigmoid)
+    assert feedback._ipython_display_() is None and bool(feedback) and str(feedback).startswith("✓")

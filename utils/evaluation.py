@@ -1,0 +1,309 @@
+"""How sure is a measured accuracy? Intervals, paired tests, seeds, cross-validation, cached experiments.
+
+- `wilson_interval(n_correct, n)`: the Wilson score interval of an accuracy measured on n examples;
+- `mcnemar_test(correct_a, correct_b)`: exact McNemar test, two classifiers scored on the same examples;
+- `mean_sd(values)`, `format_mean_sd(values)`: a result over several seeds, "78.4 ± 2.1";
+- `repeated_stratified_kfold(labels)`, `cross_validate(fit_and_score, X, Y, folds)`: repeated, stratified
+  k-fold cross-validation (columns are examples, as everywhere in the project);
+- `cached_experiment(name, key, compute)`: an expensive experiment computed once and saved in
+  `experiments_saved/<name>.npz` together with the settings (`key`) that determine it;
+- `over_seeds(contenders, run_one, seeds)` and `by_contender(flat)`: every contender run over several
+  seeds, in the flat form `cached_experiment` stores, and back;
+- `parameter_count(layer_dims)` and `image_fingerprints(images)`: small helpers the notebooks share.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from .atomic import write_atomically
+from .checks import check_bool, check_callable, check_layer_dims, check_positive_int, check_seed, got
+from .datasets.splits import stratify
+
+KEY_ENTRY = "__key__"  # the member of a cached experiment's .npz that holds its key (JSON text)
+DEFAULT_EXPERIMENTS_DIR = "experiments_saved"
+
+
+def _count(value, name):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < 0:
+        raise ValueError(f"{name}: expected a non-negative integer, got {got(value)}")
+    return int(value)
+
+
+def _confidence(confidence):
+    if isinstance(confidence, (bool, np.bool_)) or not isinstance(confidence, (int, float, np.floating)) \
+            or not 0 < confidence < 1:
+        raise ValueError(f"confidence: expected a number strictly between 0 and 1, got {got(confidence)}")
+    return float(confidence)
+
+
+def _normal_quantile(p):
+    """z with P(N(0, 1) <= z) = p, for 0 < p < 1: bisection on the normal CDF, 0.5 erfc(-z / sqrt 2)."""
+    low, high = -40.0, 40.0
+    for _ in range(200):
+        middle = (low + high) / 2
+        if 0.5 * math.erfc(-middle / math.sqrt(2)) < p:
+            low = middle
+        else:
+            high = middle
+    return (low + high) / 2
+
+
+def wilson_interval(n_correct, n, confidence=0.95):
+    """Wilson score interval for an accuracy p = n_correct / n: returns (low, high) as fractions.
+
+    With z the two-sided normal quantile of `confidence` (1.96 for 95 %):
+
+        centre = (p + z^2 / 2n) / (1 + z^2 / n),
+        half   = z / (1 + z^2 / n) * sqrt(p (1 - p) / n + z^2 / 4n^2).
+
+    Unlike p ± z sqrt(p (1 - p) / n) it stays inside [0, 1] and is honest for small n
+    (80 of 100 correct -> (0.711, 0.867)).
+    """
+    n_correct, n = _count(n_correct, "n_correct"), _count(n, "n")
+    if n == 0:
+        raise ValueError("n: expected at least one example, got 0")
+    if n_correct > n:
+        raise ValueError(f"n_correct: expected at most n = {n}, got {n_correct}")
+    z = _normal_quantile(0.5 + _confidence(confidence) / 2)
+    p = n_correct / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z / denominator * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+class McNemarResult(NamedTuple):
+    """Discordant pairs (examples only A got right, only B got right) and the exact two-sided p-value."""
+    n_a_only: int
+    n_b_only: int
+    p_value: float
+
+
+def _correct_vector(values, name):
+    array = np.asarray(values)
+    if array.ndim != 1 or array.dtype != np.bool_:
+        raise ValueError(f"{name}: expected a boolean array of shape (m,) (True = example classified correctly), "
+                         f"got {got(values)}")
+    return array
+
+
+def mcnemar_test(correct_a, correct_b):
+    """Exact McNemar test: do classifiers A and B, scored on the SAME m examples, differ in accuracy?
+
+    correct_a, correct_b: boolean arrays (m,), True where that classifier is right.
+    Only the discordant examples count: b = right for A only, c = right for B only. Under
+    "same accuracy" each discordant example is A's with probability 1/2, so b ~ Binomial(b + c, 1/2),
+    and the two-sided p-value is min(1, 2 * P(X <= min(b, c))). No discordant pair: p = 1.
+    """
+    a, b = _correct_vector(correct_a, "correct_a"), _correct_vector(correct_b, "correct_b")
+    if a.shape != b.shape:
+        raise ValueError(f"correct_b: expected the shape of correct_a {a.shape} (the same examples), got {b.shape}")
+    a_only, b_only = int(np.sum(a & ~b)), int(np.sum(~a & b))
+    n, k = a_only + b_only, min(a_only, b_only)
+    tail = sum(math.comb(n, i) for i in range(k + 1)) / 2 ** n if n else 1.0
+    return McNemarResult(a_only, b_only, min(1.0, 2 * tail))
+
+
+def _values(values, name="values"):
+    try:
+        array = np.asarray(values, dtype=float).reshape(-1)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name}: expected a list of numbers, got {got(values)}") from None
+    if array.size < 2 or not np.all(np.isfinite(array)):
+        raise ValueError(f"{name}: expected at least 2 finite numbers (a standard deviation needs two), got {got(values)}")
+    return array
+
+
+def mean_sd(values):
+    """(mean, sample standard deviation) of results over seeds or folds: sd = sqrt(sum (v - mean)^2 / (n - 1))."""
+    array = _values(values)
+    return float(array.mean()), float(array.std(ddof=1))
+
+
+def format_mean_sd(values, scale=100, digits=1):
+    """ "mean ± sd" of `values` times `scale` (accuracies as fractions -> percent), e.g. "78.4 ± 2.1"."""
+    mean, sd = mean_sd(values)
+    return f"{mean * scale:.{digits}f} ± {sd * scale:.{digits}f}"
+
+
+def _labels_of(labels, name="labels"):
+    array = np.asarray(labels)
+    if array.ndim == 2 and array.shape[0] > 1:  # one-hot (C, m)
+        array = np.argmax(array, axis=0)
+    array = array.reshape(-1)
+    if array.size < 2:
+        raise ValueError(f"{name}: expected class labels (m,), (1, m) or one-hot (C, m) with m >= 2, got {got(labels)}")
+    return array
+
+
+def repeated_stratified_kfold(labels, n_splits=5, n_repeats=3, seed=0):
+    """n_repeats x n_splits (train_idx, val_idx) pairs of stratified k-fold cross-validation.
+
+    labels: (m,), (1, m) or one-hot (C, m). In each repeat the indices of every class are shuffled
+    (one generator seeded with `seed` for all repeats) and cut into `n_splits` near-equal parts
+    (`utils.datasets.splits.stratify`); fold k validates on part k of every class and trains on
+    the rest. Within a repeat the validation folds are disjoint and cover every index once.
+    Returns a list of n_repeats * n_splits pairs of sorted index arrays, repeat by repeat.
+    """
+    y = _labels_of(labels)
+    n_splits = check_positive_int(n_splits, "n_splits")
+    n_repeats = check_positive_int(n_repeats, "n_repeats")
+    if n_splits < 2:
+        raise ValueError(f"n_splits: expected at least 2 folds, got {n_splits}")
+    smallest = int(np.min(np.unique(y, return_counts=True)[1]))
+    if smallest < n_splits:
+        raise ValueError(f"n_splits: expected at most {smallest} (the size of the smallest class), got {n_splits}")
+    rng = np.random.default_rng(check_seed(seed))
+    everything = np.arange(y.size)
+    folds = []
+    for _ in range(n_repeats):
+        parts = stratify(y, [1 / n_splits] * n_splits, order=rng.permutation)
+        for part in parts:
+            val_idx = np.sort(part)
+            folds.append((np.setdiff1d(everything, val_idx), val_idx))
+    return folds
+
+
+def cross_validate(fit_and_score, X, Y, folds):
+    """Scores of `fit_and_score(X_train, Y_train, X_val, Y_val)` on every (train_idx, val_idx) fold.
+
+    X is (n_x, m) and Y is (1, m) or (C, m): a fold takes their columns. Returns an array (len(folds),).
+    """
+    check_callable(fit_and_score, "fit_and_score", allow_none=False)
+    X, Y = np.asarray(X), np.asarray(Y)
+    if X.ndim != 2 or Y.ndim != 2 or X.shape[1] != Y.shape[1]:
+        raise ValueError(f"Y: expected X (n_x, m) and Y (1, m) or (C, m) with the same m, "
+                         f"got X {X.shape} and Y {Y.shape}")
+    scores = []
+    for train_idx, val_idx in folds:
+        scores.append(float(fit_and_score(X[:, train_idx], Y[:, train_idx], X[:, val_idx], Y[:, val_idx])))
+    return np.array(scores)
+
+
+def experiments_dir(directory=None) -> Path:
+    """Where cached experiments live: `directory`, else $EXPERIMENTS_DIR, else experiments_saved/ (relative to cwd)."""
+    return Path(directory if directory is not None else os.environ.get("EXPERIMENTS_DIR", DEFAULT_EXPERIMENTS_DIR))
+
+
+def _key_text(key):
+    try:
+        return json.dumps(key, sort_keys=True)
+    except (TypeError, ValueError):
+        raise ValueError(f"key: expected a JSON-compatible dict of the experiment's settings, got {got(key)}") from None
+
+
+def _read_cache(path):
+    """(key text, results) from a cached experiment file, or (None, None) when there is none."""
+    if not path.exists():
+        return None, None
+    with np.load(path, allow_pickle=False) as data:
+        if KEY_ENTRY not in data.files:
+            return None, None
+        return str(data[KEY_ENTRY]), {name: data[name] for name in data.files if name != KEY_ENTRY}
+
+
+def cached_experiment(name, key, compute, directory=None, retrain=None, verbose=False):
+    """Results of an expensive experiment: loaded from <directory>/<name>.npz, or computed and saved there.
+
+    key: a JSON-compatible dict of every setting that determines the results; it is stored in
+    the file, and when the stored key differs (or `retrain` is true; default: the environment
+    variable RETRAIN is "1") `compute()` runs again. compute() returns {name: array-like} of
+    numbers, booleans or strings (no objects: the file is written with numpy.savez through
+    `write_atomically` and read with allow_pickle=False). Returns {name: np.ndarray}.
+    """
+    if not isinstance(name, str) or not name or "/" in name or "\\" in name or name.startswith("."):
+        raise ValueError(f"name: expected a file name without folders, e.g. 'search', got {got(name)}")
+    if not isinstance(key, dict):
+        raise ValueError(f"key: expected a dict of the experiment's settings, got {got(key)}")
+    key_text = _key_text(key)
+    check_callable(compute, "compute", allow_none=False)
+    retrain = os.environ.get("RETRAIN") == "1" if retrain is None else check_bool(retrain, "retrain")
+    path = experiments_dir(directory) / f"{name}.npz"
+    if not retrain:
+        stored_key, results = _read_cache(path)
+        if stored_key == key_text:
+            if verbose:
+                print(f"loaded {path.as_posix()} (RETRAIN=1 recomputes it)")
+            return results
+    results = compute()
+    if not isinstance(results, dict) or not all(isinstance(k, str) and k and k != KEY_ENTRY for k in results):
+        raise ValueError(f"compute: expected it to return a dict {{name: array}} with string names, got {got(results)}")
+    arrays = {k: np.asarray(v) for k, v in results.items()}
+    for k, v in arrays.items():
+        if v.dtype.kind not in "biufcUS":
+            raise ValueError(f"compute: expected arrays of numbers, booleans or strings, got {v.dtype} for {k!r}")
+    write_atomically(path, lambda file: np.savez(file, **{KEY_ENTRY: np.array(key_text)}, **arrays))
+    if verbose:
+        print(f"computed and saved {path.as_posix()}")
+    return arrays
+
+
+SEPARATOR = "|"  # between a contender's name and a quantity in the flat results of over_seeds
+
+
+def over_seeds(contenders, run_one, seeds):
+    """Run `run_one(options, seed) -> {quantity: array}` for every contender and every seed.
+
+    contenders: {name: options}. Returns {"name|quantity": array (n_seeds, ...)}, the flat dict of
+    arrays that `cached_experiment` stores. A quantity that only some seeds return (the first seed's
+    weights, kept for a figure) is stacked over those seeds only, e.g. (1, n, m).
+    """
+    check_callable(run_one, "run_one")
+    seeds = list(seeds)
+    if not seeds:
+        raise ValueError("seeds: expected at least one seed, got none")
+    flat = {}
+    for name, options in contenders.items():
+        if SEPARATOR in str(name):
+            raise ValueError(f"contenders: expected names without {SEPARATOR!r}, got {name!r}")
+        records = [run_one(options, seed) for seed in seeds]
+        for quantity in records[0]:
+            flat[f"{name}{SEPARATOR}{quantity}"] = np.stack([np.asarray(r[quantity], dtype=float)
+                                                             for r in records if quantity in r])
+    return flat
+
+
+def by_contender(flat):
+    """{contender: {quantity: array (n_seeds, ...)}} from the flat dict of `over_seeds` (the inverse)."""
+    results = {}
+    for key, value in flat.items():
+        name, separator, quantity = key.rpartition(SEPARATOR)
+        if not separator:
+            raise ValueError(f"flat: expected keys 'contender{SEPARATOR}quantity' (from over_seeds), got {key!r}")
+        results.setdefault(name, {})[quantity] = value
+    return results
+
+
+def parameter_count(network):
+    """Number of weights and biases of a network, from its layer sizes or its parameters.
+
+    network: layer_dims [n_0, n_1, ..., n_L] (count: sum over l of n_l * n_(l-1) + n_l), or a
+    parameters dict {"W1": ..., "b1": ..., ...} (count: the sum of the arrays' sizes).
+    """
+    if isinstance(network, dict):
+        if not network or not all(isinstance(v, np.ndarray) for v in network.values()):
+            raise ValueError(f"network: expected layer_dims or a parameters dict of arrays, got {got(network)}")
+        return int(sum(v.size for v in network.values()))
+    dims = check_layer_dims(network, "network")
+    return sum(n * n_prev + n for n_prev, n in zip(dims[:-1], dims[1:]))
+
+
+def image_fingerprints(images):
+    """The set of SHA-256 fingerprints of the pictures (m, ...) in `images` (one per distinct picture)."""
+    array = np.asarray(images)
+    if array.ndim < 2:
+        raise ValueError(f"images: expected an array of pictures (m, H, W[, 3]), got {got(images)}")
+    return {hashlib.sha256(np.ascontiguousarray(image).tobytes()).hexdigest() for image in array}
+
+
+__all__ = ["wilson_interval", "McNemarResult", "mcnemar_test", "mean_sd", "format_mean_sd",
+           "repeated_stratified_kfold", "cross_validate", "experiments_dir", "cached_experiment",
+           "over_seeds", "by_contender", "parameter_count", "image_fingerprints"]

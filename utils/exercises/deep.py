@@ -1,0 +1,398 @@
+"""Checks of project.ipynb (the deep network, step by step), the course's functions in the course's order."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from utils.activations import relu, relu_backward, sigmoid, sigmoid_backward
+from utils.costs import compute_cost
+from utils.deep import (L_model_backward, L_model_forward, linear_activation_backward, linear_activation_forward,
+                        linear_backward, linear_forward, update_parameters)
+from utils.initializers import initialize_parameters_deep
+
+from .core import Exercise, Mistake, run_check
+from .logistic import _cost_cases, cost_mistakes
+
+MATMUL = "matmul"
+
+
+def _rng(seed):
+    return np.random.default_rng(seed)
+
+
+def _parameters(rng, dims):
+    """Random float64 parameters with non-zero biases (so a missing bias shows)."""
+    p = initialize_parameters_deep(dims, "xavier", seed=int(rng.integers(1000)), dtype=np.float64)
+    for l in range(1, len(dims)):
+        p[f"b{l}"] = rng.normal(0, 0.5, p[f"b{l}"].shape)
+    return p
+
+
+# ---- initialize_parameters_deep -------------------------------------------------------------------------
+
+def _deep_init(layer_dims, seed=1, *, scale=None, fan="prev", transposed=False, skip_last=False):
+    rng = np.random.RandomState(seed)
+    p = {}
+    L = len(layer_dims) - 1
+    for l in range(1, L + (0 if skip_last else 1)):
+        n, n_prev = layer_dims[l], layer_dims[l - 1]
+        shape = (n_prev, n) if transposed else (n, n_prev)
+        factor = scale if scale is not None else 1 / np.sqrt(n_prev if fan == "prev" else n)
+        p[f"W{l}"] = rng.randn(*shape) * factor
+        p[f"b{l}"] = np.zeros((n, 1))
+    return p
+
+
+def _initialize_deep_exercise():
+    def reference(layer_dims, seed=1):
+        return initialize_parameters_deep(layer_dims, "xavier", seed=seed, dtype=np.float64)
+
+    return Exercise(
+        "initialize_parameters_deep", lambda: [([3, 2, 1], 1), ([5, 4, 3, 1], 2), ([6, 3, 2], 3)], reference,
+        '{"W1", "b1", ..., "WL", "bL"}', "W_l (n_l, n_{l-1}), b_l (n_l, 1) for layer_dims = [n_0, ..., n_L]",
+        mistakes=[
+            Mistake("W_l is (n_l, n_{l-1}) = (layer_dims[l], layer_dims[l - 1]): yours are transposed",
+                    lambda d, s=1: _deep_init(d, s, transposed=True)),
+            Mistake("divide the draws by sqrt(n_{l-1}) (Xavier), not multiply by 0.01: a deep network's signal "
+                    "would shrink layer after layer", lambda d, s=1: _deep_init(d, s, scale=0.01)),
+            Mistake("the scale is 1 / sqrt(n_{l-1}), the number of INPUTS of the layer (layer_dims[l - 1]), "
+                    "not of its units", lambda d, s=1: _deep_init(d, s, fan="this")),
+            Mistake("the loop misses the output layer: for l in range(1, L + 1) with L = len(layer_dims) - 1 "
+                    "gives W1 ... WL", lambda d, s=1: _deep_init(d, s, skip_last=True)),
+        ])
+
+
+def check_initialize_parameters_deep(fn):
+    """Check `initialize_parameters_deep(layer_dims, seed)` against the library's "xavier" initialisation."""
+    return run_check(fn, _initialize_deep_exercise())
+
+
+# ---- linear_forward -------------------------------------------------------------------------------------
+
+def _linear_cases():
+    rng = _rng(7)
+    hand = (np.array([[1.0, 2.0], [0.0, -1.0], [3.0, 1.0]]), np.array([[1.0, 0.0, 2.0], [-1.0, 1.0, 0.0]]),
+            np.array([[0.5], [-1.0]]))
+    return [hand] + [(rng.normal(size=(n_prev, m)), rng.normal(size=(n, n_prev)), rng.normal(size=(n, 1)))
+                     for n_prev, n, m in ((4, 3, 5), (2, 5, 3), (3, 1, 6))]
+
+
+def _linear_forward_exercise():
+    return Exercise(
+        "linear_forward", _linear_cases, linear_forward, "(Z, cache) with cache = (A, W, b)",
+        "A (n_prev, m), W (n, n_prev), b (n, 1) -> Z (n, m)",
+        mistakes=[
+            Mistake("the bias is missing: Z = W A + b (b, shape (n, 1), is added to every column)",
+                    lambda A, W, b: (W @ A, (A, W, b))),
+            Mistake("return two things, `return Z, cache` with cache = (A, W, b)", lambda A, W, b: W @ A + b),
+            Mistake("the cache is (A, W, b) in that order: linear_backward unpacks `A_prev, W, b = cache`",
+                    lambda A, W, b: (W @ A + b, (W, A, b))),
+            Mistake("the cache holds the inputs (A, W, b), not Z", lambda A, W, b: (W @ A + b, W @ A + b)),
+        ],
+        exception_hints=[(MATMUL, "W is (n, n_prev) and A is (n_prev, m): the product is W @ A, which is "
+                                  "(n, m); A @ W or W.T @ A (a transposed W) do not fit"),
+                         ("broadcast", "Z = W @ A is (n, m) and b (n, 1) is added to each of its columns: "
+                                       "check the product's order and that it is the matrix product @, not *")],
+        inputs=("A", "W", "b"))
+
+
+def check_linear_forward(fn):
+    """Check `linear_forward(A, W, b) -> (Z, (A, W, b))` against `utils.deep.linear_forward`."""
+    return run_check(fn, _linear_forward_exercise())
+
+
+# ---- linear_activation_forward ----------------------------------------------------------------------------
+
+def _activation_cases():
+    out = []
+    for i, (A, W, b) in enumerate(_linear_cases()):
+        out.append((A, W, b, "sigmoid" if i % 2 == 0 else "relu"))
+    out += [(A, W, b, "relu") for A, W, b in _linear_cases()[:1]]
+    return out
+
+
+def _swapped(A, W, b, activation):
+    return linear_activation_forward(A, W, b, "relu" if activation == "sigmoid" else "sigmoid")
+
+
+def _linear_activation_forward_exercise():
+    def no_activation(A, W, b, activation):
+        Z, cache = linear_forward(A, W, b)
+        return Z, (cache, Z)
+
+    def cache_swapped(A, W, b, activation):
+        A_out, (linear_cache, Z) = linear_activation_forward(A, W, b, activation)
+        return A_out, (Z, linear_cache)
+
+    return Exercise(
+        "linear_activation_forward", _activation_cases, linear_activation_forward,
+        "(A, cache) with cache = (linear_cache, activation_cache)",
+        'A_prev (n_prev, m), W (n, n_prev), b (n, 1), activation "sigmoid" or "relu" -> A (n, m)',
+        mistakes=[
+            Mistake('the activations are swapped: "sigmoid" must call sigmoid(Z), "relu" must call relu(Z)',
+                    _swapped),
+            Mistake("the activation is missing: A = g(Z), with g = sigmoid or relu applied to "
+                    "Z = W A_prev + b", no_activation),
+            Mistake("the cache is (linear_cache, activation_cache) in that order: the linear step's "
+                    "(A_prev, W, b) first, then Z", cache_swapped),
+        ],
+        exception_hints=[(needle, "linear_forward and the activations each return a pair: Z, linear_cache = "
+                                  "linear_forward(...); A, activation_cache = sigmoid(Z)")
+                         for needle in ("unsupported operand", "can't multiply sequence", "tuple")],
+        inputs=("A_prev", "W", "b", "activation"))
+
+
+def check_linear_activation_forward(fn):
+    """Check `linear_activation_forward(A_prev, W, b, activation)` against `utils.deep`'s."""
+    return run_check(fn, _linear_activation_forward_exercise())
+
+
+# ---- L_model_forward ------------------------------------------------------------------------------------
+
+def _network_cases():
+    rng = _rng(8)
+    out = []
+    for dims, m in (([3, 2, 1], 4), ([4, 3, 2, 1], 5), ([5, 4, 3, 2, 1], 3), ([2, 3, 1], 6)):
+        out.append((rng.normal(size=(dims[0], m)), _parameters(rng, dims)))
+    return out
+
+
+def _L(parameters):
+    return len(parameters) // 2
+
+
+def _L_model_forward_exercise():
+    def reference(X, parameters):
+        return L_model_forward(X, parameters)
+
+    def skip_last(X, parameters):
+        A, caches = X, []
+        for l in range(1, _L(parameters)):
+            A, c = linear_activation_forward(A, parameters[f"W{l}"], parameters[f"b{l}"], "relu")
+            caches.append(c)
+        return A, caches
+
+    def hidden_caches_only(X, parameters):
+        AL, caches = L_model_forward(X, parameters)
+        return AL, caches[:-1]
+
+    return Exercise(
+        "L_model_forward", _network_cases, reference, "(AL, caches), one cache per layer",
+        "X (n_0, m), parameters W_l (n_l, n_{l-1}), b_l (n_l, 1) -> AL (n_L, m), L caches",
+        mistakes=[
+            Mistake("the output layer uses sigmoid and the L - 1 hidden layers relu; yours uses sigmoid "
+                    "everywhere", lambda X, p: L_model_forward(X, p, activations="sigmoid")),
+            Mistake("the output layer is a sigmoid (a probability between 0 and 1), not a relu",
+                    lambda X, p: L_model_forward(X, p, activations=["relu"] * _L(p))),
+            Mistake("the loop runs the L - 1 hidden layers (range(1, L)); the output layer, sigmoid, comes "
+                    "after it and was forgotten", skip_last),
+            Mistake("append the output layer's cache too: caches holds one cache per layer, L in all",
+                    hidden_caches_only),
+        ],
+        exception_hints=[("KeyError", 'the parameters are "W1", "b1", ..., "WL", "bL" with L = len(parameters) '
+                                      '// 2: the loop is for l in range(1, L)'),
+                         (MATMUL, "layer l multiplies W_l (n_l, n_{l-1}) by the previous layer's A (n_{l-1}, m): "
+                                  "pass A from the previous step, not X")],
+        inputs=("X", "parameters"))
+
+
+def check_L_model_forward(fn):
+    """Check `L_model_forward(X, parameters) -> (AL, caches)` (relu ... relu, sigmoid) against the library."""
+    return run_check(fn, _L_model_forward_exercise())
+
+
+# ---- compute_cost ---------------------------------------------------------------------------------------
+
+def _compute_cost_exercise():
+    def reference(AL, Y):
+        return compute_cost(AL, Y)
+
+    return Exercise(
+        "compute_cost", _cost_cases, reference, "a number J", "AL (1, m) probabilities, Y (1, m) labels -> J",
+        mistakes=cost_mistakes(reference), inputs=("AL", "Y"))
+
+
+def check_compute_cost(fn):
+    """Check `compute_cost(AL, Y) -> J` (binary cross-entropy) against `utils.costs.compute_cost`."""
+    return run_check(fn, _compute_cost_exercise())
+
+
+# ---- linear_backward ------------------------------------------------------------------------------------
+
+def _linear_backward_cases():
+    out = []
+    rng = _rng(9)
+    for A, W, b in _linear_cases():
+        out.append((rng.normal(size=(W.shape[0], A.shape[1])), (A, W, b)))
+    return out
+
+
+def _linear_backward_exercise():
+    def times_m(dZ, cache):
+        dA, dW, db = linear_backward(dZ, cache)
+        m = cache[0].shape[1]
+        return dA, dW * m, db * m
+
+    def db_times_m(dZ, cache):
+        dA, dW, db = linear_backward(dZ, cache)
+        return dA, dW, db * cache[0].shape[1]
+
+    def db_no_keepdims(dZ, cache):
+        dA, dW, db = linear_backward(dZ, cache)
+        return dA, dW, db.ravel()
+
+    def db_wrong_axis(dZ, cache):
+        dA, dW, _ = linear_backward(dZ, cache)
+        return dA, dW, np.sum(dZ, axis=0, keepdims=True) / cache[0].shape[1]
+
+    return Exercise(
+        "linear_backward", _linear_backward_cases, linear_backward, "(dA_prev, dW, db)",
+        "dZ (n, m), cache (A_prev (n_prev, m), W (n, n_prev), b (n, 1)) -> dA_prev (n_prev, m), "
+        "dW (n, n_prev), db (n, 1)",
+        mistakes=[
+            Mistake("dW and db are averages over the m examples: the factor 1/m is missing "
+                    "(m = A_prev.shape[1])", times_m),
+            Mistake("db needs the 1/m too: db = 1/m * np.sum(dZ, axis=1, keepdims=True)", db_times_m),
+            Mistake("db must keep its column shape (n, 1): np.sum(dZ, axis=1, keepdims=True)", db_no_keepdims),
+            Mistake("db sums over the examples, axis=1 (the columns), not axis=0", db_wrong_axis),
+        ],
+        exception_hints=[(MATMUL, "dW = 1/m dZ A_prev^T is dZ @ A_prev.T, (n, m) @ (m, n_prev); dA_prev = "
+                                  "W^T dZ is W.T @ dZ, (n_prev, n) @ (n, m): a transpose is missing or misplaced"),
+                         ("unpack", "the cache is (A_prev, W, b): A_prev, W, b = cache")],
+        inputs=("dZ", "cache"))
+
+
+def check_linear_backward(fn):
+    """Check `linear_backward(dZ, cache) -> (dA_prev, dW, db)` against `utils.deep.linear_backward`."""
+    return run_check(fn, _linear_backward_exercise())
+
+
+# ---- linear_activation_backward ---------------------------------------------------------------------------
+
+def _activation_backward_cases():
+    rng = _rng(10)
+    out = []
+    for A, W, b, activation in _activation_cases():
+        _, cache = linear_activation_forward(A, W, b, activation)
+        out.append((rng.normal(size=(W.shape[0], A.shape[1])), cache, activation))
+    return out
+
+
+def _linear_activation_backward_exercise():
+    def swapped(dA, cache, activation):
+        return linear_activation_backward(dA, cache, "relu" if activation == "sigmoid" else "sigmoid")
+
+    def no_derivative(dA, cache, activation):
+        return linear_backward(dA, cache[0])
+
+    def derivative_at_a(dA, cache, activation):
+        (A_prev, W, b), Z = cache
+        g = sigmoid if activation == "sigmoid" else relu
+        backward = sigmoid_backward if activation == "sigmoid" else relu_backward
+        return linear_backward(backward(dA, g(Z)[0]), cache[0])
+
+    return Exercise(
+        "linear_activation_backward", _activation_backward_cases, linear_activation_backward,
+        "(dA_prev, dW, db)", 'dA (n, m), cache ((A_prev, W, b), Z), activation "sigmoid" or "relu"',
+        mistakes=[
+            Mistake('the activations\' derivatives are swapped: "relu" needs relu_backward, "sigmoid" '
+                    "sigmoid_backward", swapped),
+            Mistake("dZ = dA * g'(Z) first (relu_backward or sigmoid_backward), then linear_backward(dZ, ...); "
+                    "you passed dA straight to linear_backward", no_derivative),
+            Mistake("the activation's backward takes the activation cache Z (cache[1]), not the layer's output A",
+                    derivative_at_a),
+        ],
+        exception_hints=[("unpack", "the cache is (linear_cache, activation_cache): "
+                                    "linear_cache, activation_cache = cache"),
+                         ("tuple", "the cache is (linear_cache, activation_cache) = ((A_prev, W, b), Z): pass "
+                                   "Z to the activation's backward and (A_prev, W, b) to linear_backward")],
+        inputs=("dA", "cache", "activation"))
+
+
+def check_linear_activation_backward(fn):
+    """Check `linear_activation_backward(dA, cache, activation)` against `utils.deep`'s."""
+    return run_check(fn, _linear_activation_backward_exercise())
+
+
+# ---- L_model_backward -----------------------------------------------------------------------------------
+
+def _backward_cases():
+    rng = _rng(11)
+    out = []
+    for X, p in _network_cases():
+        AL, caches = L_model_forward(X, p)
+        Y = (rng.random(AL.shape) < 0.5).astype(float)
+        out.append((AL, Y, caches))
+    return out
+
+
+def _L_model_backward_exercise():
+    def reference(AL, Y, caches):
+        return L_model_backward(AL, Y, caches)
+
+    def negated(AL, Y, caches):
+        return {k: -v for k, v in reference(AL, Y, caches).items()}
+
+    return Exercise(
+        "L_model_backward", _backward_cases, reference, 'grads {"dA0", "dW1", "db1", ..., "dWL", "dbL"}',
+        "AL (1, m), Y (1, m), L caches -> dW_l like W_l, db_l like b_l, dA_{l-1} like A_{l-1}",
+        mistakes=[
+            Mistake("the sign of dAL: dAL = -(Y / AL - (1 - Y) / (1 - AL)); every gradient of yours has the "
+                    "opposite sign", negated),
+            Mistake("the output layer is a sigmoid: its backward step is linear_activation_backward(dAL, "
+                    'caches[L - 1], "sigmoid"), not "relu"',
+                    lambda AL, Y, c: L_model_backward(AL, Y, c, activations=["relu"] * len(c))),
+            Mistake('the hidden layers are relu: their backward steps use "relu", not "sigmoid"',
+                    lambda AL, Y, c: L_model_backward(AL, Y, c, activations="sigmoid")),
+        ],
+        exception_hints=[("KeyError", 'grads["dA" + str(l)] is written by layer l + 1\'s step: run the layers '
+                                      "from L down to 1 and store dA{l-1}, dW{l}, db{l} at each"),
+                         ("IndexError", "caches holds L caches, caches[0] ... caches[L - 1]: layer l's cache is "
+                                        "caches[l - 1]")],
+        inputs=("AL", "Y", "caches"))
+
+
+def check_L_model_backward(fn):
+    """Check `L_model_backward(AL, Y, caches) -> grads` (relu ... relu, sigmoid) against the library."""
+    return run_check(fn, _L_model_backward_exercise())
+
+
+# ---- update_parameters ----------------------------------------------------------------------------------
+
+def _update_cases():
+    rng = _rng(12)
+    out = []
+    for dims, lr in (([2, 2, 1], 0.1), ([4, 3, 2, 1], 0.05), ([3, 5, 1], 1.2)):
+        p = _parameters(rng, dims)
+        g = {f"d{k}": rng.normal(size=v.shape) for k, v in p.items()}
+        out.append((p, g, lr))
+    return out
+
+
+def _update_parameters_exercise():
+    def plus(p, g, lr):
+        return update_parameters(p, g, -lr)
+
+    def weights_only(p, g, lr):
+        new = update_parameters(p, g, lr)
+        return {k: (v if k.startswith("W") else p[k]) for k, v in new.items()}
+
+    def no_rate(p, g, lr):
+        return update_parameters(p, g, 1.0)
+
+    return Exercise(
+        "update_parameters", _update_cases, update_parameters, "the new parameters (a dict)",
+        "W_l - alpha dW_l, b_l - alpha db_l for l = 1 .. L",
+        mistakes=[
+            Mistake("gradient DEscent: subtract, W = W - learning_rate * dW (adding climbs the cost)", plus),
+            Mistake("the biases need their step too: b_l = b_l - learning_rate * db_l", weights_only),
+            Mistake("multiply the gradient by the learning rate", no_rate),
+        ],
+        exception_hints=[("KeyError", 'the gradients are grads["dW1"], grads["db1"], ...: the parameter\'s name '
+                                      'with a "d" in front')],
+        inputs=("parameters", "grads", "learning_rate"))
+
+
+def check_update_parameters(fn):
+    """Check `update_parameters(parameters, grads, learning_rate)` against `utils.deep.update_parameters`."""
+    return run_check(fn, _update_parameters_exercise())

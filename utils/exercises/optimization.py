@@ -1,0 +1,348 @@
+"""Checks of optimization_code.ipynb: L2, dropout, the gradient check, mini-batches, momentum, Adam, a schedule."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from utils.gradient_check import relative_error
+from utils.optimizers import (random_mini_batches, schedule_lr_decay, update_lr, update_parameters_with_adam,
+                              update_parameters_with_momentum)
+from utils.regularization import dropout_backward, dropout_forward, l2_cost, l2_gradient
+
+from .core import Exercise, Mistake, run_check
+from .deep import _parameters
+
+
+def _rng(seed):
+    return np.random.default_rng(seed)
+
+
+# ---- L2 -------------------------------------------------------------------------------------------------
+
+def _l2_cost_cases():
+    rng = _rng(20)
+    hand = ({"W1": np.array([[1.0, 2.0]]), "b1": np.array([[3.0]]), "W2": np.array([[2.0]]),
+             "b2": np.array([[1.0]])}, 0.5, 4)
+    return [hand] + [(_parameters(rng, dims), lambd, m) for dims, lambd, m in
+                     (([3, 2, 1], 0.7, 5), ([4, 3, 2, 1], 2.0, 10), ([2, 4, 1], 0.1, 3))]
+
+
+def _weights(p):
+    return [v for k, v in p.items() if k.startswith("W")]
+
+
+def _l2_cost_exercise():
+    return Exercise(
+        "l2_cost", _l2_cost_cases, l2_cost, "a number", "lambd / (2 m) * sum over l of sum(W_l ** 2)",
+        mistakes=[
+            Mistake("the factor is lambd / (2 m): the 1/2 is missing (it makes the gradient lambd/m W)",
+                    lambda p, lambd, m: 2 * l2_cost(p, lambd, m)),
+            Mistake("only the weights W_l are penalised, not the biases b_l",
+                    lambda p, lambd, m: lambd / (2 * m) * sum(float(np.sum(v ** 2)) for v in p.values())),
+            Mistake("square the weights before summing: np.sum(np.square(W))",
+                    lambda p, lambd, m: lambd / (2 * m) * sum(float(np.sum(W)) for W in _weights(p))),
+            Mistake("divide by m, the number of examples: lambd / (2 m)",
+                    lambda p, lambd, m: l2_cost(p, lambd, m) * m),
+            Mistake("sum over EVERY layer, W1 ... WL (L = len(parameters) // 2), not only the first",
+                    lambda p, lambd, m: lambd / (2 * m) * float(np.sum(p["W1"] ** 2))),
+        ],
+        inputs=("parameters", "lambd", "m"))
+
+
+def check_l2_cost(fn):
+    """Check `l2_cost(parameters, lambd, m)` against `utils.regularization.l2_cost`."""
+    return run_check(fn, _l2_cost_exercise())
+
+
+def _l2_gradient_exercise():
+    def cases():
+        rng = _rng(21)
+        return [(np.array([[1.0, -2.0], [0.5, 4.0]]), 0.5, 4)] + [
+            (rng.normal(size=(3, 5)), 0.7, 10), (rng.normal(size=(1, 4)), 3.0, 7)]
+
+    return Exercise(
+        "l2_gradient", cases, l2_gradient, "an array like W", "W (n_l, n_{l-1}) -> lambd / m * W, same shape",
+        mistakes=[
+            Mistake("the derivative of lambd / (2m) * W^2 is lambd / m * W: the 2 of the square cancels the 1/2",
+                    lambda W, lambd, m: lambd / (2 * m) * W),
+            Mistake("divide by m: lambd / m * W", lambda W, lambd, m: lambd * W),
+            Mistake("the derivative of W^2 is 2 W, and the 2 cancels the 1/2: lambd / m * W, not "
+                    "2 lambd / m * W", lambda W, lambd, m: 2 * lambd / m * W),
+        ],
+        inputs=("W", "lambd", "m"))
+
+
+def check_l2_gradient(fn):
+    """Check `l2_gradient(W, lambd, m)` against `utils.regularization.l2_gradient`."""
+    return run_check(fn, _l2_gradient_exercise())
+
+
+# ---- dropout --------------------------------------------------------------------------------------------
+
+def _dropout_forward_cases():
+    rng = _rng(22)
+    return [(np.array([[1.0, 2.0], [3.0, 4.0]]), 0.5, 0)] + [
+        (rng.normal(size=(40, 250)), kp, seed) for kp, seed in ((0.8, 1), (0.5, 2), (0.9, 3))]
+
+
+def _check_mask(args, got):
+    A, keep_prob, seed = args
+    if not isinstance(got, (tuple, list)) or len(got) != 2:
+        return None   # the comparison says what to return
+    D = got[1]
+    if not isinstance(D, np.ndarray) or D.shape != A.shape:
+        return f"should return the mask D of A's shape {A.shape} as its second value"
+    if D.dtype != bool:
+        return ("D should be a boolean mask (True = keep the unit): D = rng.random(A.shape) < keep_prob "
+                f"(yours is {D.dtype}); the comparison < makes it boolean")
+    if A.size >= 1000:
+        kept = float(D.mean())
+        if abs(kept - keep_prob) > 0.03:
+            return (f"keeps {kept:.0%} of the units with keep_prob = {keep_prob}: D = rng.random(A.shape) < "
+                    "keep_prob keeps each unit with probability keep_prob")
+    return None
+
+
+def _mask(got):
+    """The learner's mask D (its own random draw), or None when the result has no usable mask."""
+    if isinstance(got, (tuple, list)) and len(got) == 2 and isinstance(got[1], np.ndarray) and got[1].dtype == bool:
+        return got[1]
+    return None
+
+
+def _dropout_forward_exercise():
+    def reference(got, A, keep_prob, seed):
+        D = _mask(got)
+        return dropout_forward(A, keep_prob, seed, mask=D if D is not None and D.shape == A.shape else None)
+
+    def kept_only(got, A, kp, seed):
+        return A * got[1], got[1]
+
+    def multiplied(got, A, kp, seed):
+        return A * got[1] * kp, got[1]
+
+    def not_scaled_back(got, A, kp, seed):
+        return A / kp, got[1]
+
+    return Exercise(
+        "dropout_forward", _dropout_forward_cases, reference, "(A * D / keep_prob, D)",
+        "A (n_l, m), keep_prob in (0, 1], seed -> (A_dropped (n_l, m), D (n_l, m) boolean)",
+        mistakes=[
+            Mistake("inverted dropout divides by keep_prob, A * D / keep_prob, so each unit keeps its "
+                    "expected value (the division is missing)", kept_only),
+            Mistake("divide by keep_prob, do not multiply: A * D / keep_prob", multiplied),
+            Mistake("apply the mask: A * D shuts down the units where D is False", not_scaled_back),
+        ],
+        validate=_check_mask, inputs=("A", "keep_prob", "seed"), uses_result=True)
+
+
+def check_dropout_forward(fn):
+    """Check `dropout_forward(A, keep_prob, seed) -> (A * D / keep_prob, D)` against the library."""
+    return run_check(fn, _dropout_forward_exercise())
+
+
+def _dropout_backward_exercise():
+    def cases():
+        rng = _rng(23)
+        hand = (np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[True, False], [True, True]]), 0.5)
+        return [hand] + [(rng.normal(size=(4, 6)), rng.random((4, 6)) < kp, kp) for kp in (0.8, 0.6)]
+
+    return Exercise(
+        "dropout_backward", cases, dropout_backward, "dA * D / keep_prob", "dA (n_l, m), D (n_l, m) boolean",
+        mistakes=[
+            Mistake("the backward step scales like the forward one: dA * D / keep_prob (the division is missing)",
+                    lambda dA, D, kp: dA * D),
+            Mistake("divide by keep_prob, do not multiply: dA * D / keep_prob", lambda dA, D, kp: dA * D * kp),
+            Mistake("apply the mask D: the units shut down in the forward pass get no gradient",
+                    lambda dA, D, kp: dA / kp),
+        ],
+        inputs=("dA", "D", "keep_prob"))
+
+
+def check_dropout_backward(fn):
+    """Check `dropout_backward(dA, D, keep_prob)` against `utils.regularization.dropout_backward`."""
+    return run_check(fn, _dropout_backward_exercise())
+
+
+# ---- gradient check: the relative difference --------------------------------------------------------------
+
+def _relative_error_exercise():
+    def cases():
+        rng = _rng(24)
+        hand = (np.array([3.0, 0.0]), np.array([0.0, 4.0]))
+        out = [hand]
+        for n in (5, 20):
+            g = rng.normal(size=n)
+            out.append((g + rng.normal(0, 1e-3, n), g))
+        return out
+
+    def norm(x):
+        return np.linalg.norm(x)
+
+    return Exercise(
+        "relative_error", cases, relative_error, "a number", "approx (n,), exact (n,) -> a float",
+        mistakes=[
+            Mistake("the denominator is ||approx|| + ||exact||, the sum of both norms (yours divides by "
+                    "||exact|| only)", lambda a, e: float(norm(a - e) / norm(e))),
+            Mistake("the numerator is the NORM of the difference, ||approx - exact|| = np.linalg.norm(approx - "
+                    "exact), not its sum", lambda a, e: float(np.sum(a - e) / (norm(a) + norm(e)))),
+            Mistake("np.linalg.norm already takes the square root: no squares around it",
+                    lambda a, e: float(norm(a - e) ** 2 / (norm(a) ** 2 + norm(e) ** 2))),
+            Mistake("the denominator is the sum of the two norms, ||approx|| + ||exact||, not the norm of the sum",
+                    lambda a, e: float(norm(a - e) / norm(a + e))),
+        ],
+        inputs=("approx", "exact"))
+
+
+def check_relative_error(fn):
+    """Check `relative_error(approx, exact)` against `utils.gradient_check.relative_error`."""
+    return run_check(fn, _relative_error_exercise())
+
+
+# ---- random_mini_batches --------------------------------------------------------------------------------
+
+def _mini_batch_exercise():
+    def cases():
+        rng = _rng(25)
+        hand = (np.arange(10.0).reshape(2, 5), np.array([[0.0, 1.0, 0.0, 1.0, 1.0]]), 2, 0)
+        return [hand] + [(rng.normal(size=(3, m)), (rng.random((1, m)) < 0.5).astype(float), size, seed)
+                         for m, size, seed in ((20, 8, 1), (64, 16, 2), (7, 64, 3))]
+
+    def no_last(X, Y, size=64, seed=0):
+        return [b for b in random_mini_batches(X, Y, size, seed) if b[0].shape[1] == size]
+
+    def y_not_shuffled(X, Y, size=64, seed=0):
+        perm = np.random.RandomState(seed).permutation(X.shape[1])
+        return [(X[:, perm][:, k:k + size], Y[:, k:k + size]) for k in range(0, X.shape[1], size)]
+
+    def not_shuffled(X, Y, size=64, seed=0):
+        return [(X[:, k:k + size], Y[:, k:k + size]) for k in range(0, X.shape[1], size)]
+
+    return Exercise(
+        "random_mini_batches", cases, random_mini_batches, "a list of (mini_batch_X, mini_batch_Y) pairs",
+        "X (n_x, m), Y (1, m) -> pairs of (n_x, size) and (1, size), the last one (m mod size) columns",
+        mistakes=[
+            Mistake("the last mini-batch is smaller when m is not a multiple of mini_batch_size: keep it "
+                    "(range(0, m, mini_batch_size) with slices k:k + mini_batch_size does)", no_last),
+            Mistake("shuffle X and Y with the SAME permutation: Y[:, permutation] too, or the labels no "
+                    "longer belong to their examples", y_not_shuffled),
+            Mistake("shuffle first: permutation = np.random.RandomState(seed).permutation(m), then "
+                    "X[:, permutation]", not_shuffled),
+        ],
+        inputs=("X", "Y", "mini_batch_size", "seed"))
+
+
+def check_random_mini_batches(fn):
+    """Check `random_mini_batches(X, Y, mini_batch_size, seed)` against `utils.optimizers`'."""
+    return run_check(fn, _mini_batch_exercise())
+
+
+# ---- momentum and Adam ----------------------------------------------------------------------------------
+
+def _optimizer_cases(with_state):
+    rng = _rng(26)
+    out = []
+    for dims in ([2, 2, 1], [3, 4, 2, 1]):
+        p = _parameters(rng, dims)
+        g = {f"d{k}": rng.normal(size=v.shape) for k, v in p.items()}
+        states = [{k: rng.normal(0, 0.1, v.shape) for k, v in g.items()} for _ in range(with_state)]
+        out.append((p, g, *states))
+    return out
+
+
+def _momentum_exercise():
+    def cases():
+        return [(p, g, v, beta, lr) for (p, g, v), beta, lr in zip(_optimizer_cases(1), (0.9, 0.8), (0.1, 0.05))]
+
+    def step(p, g, v, beta, lr, *, new_v, use):
+        new, v2 = dict(p), dict(v)
+        for k in p:
+            d = "d" + k
+            v2[d] = new_v(v[d], g[d], beta)
+            new[k] = p[k] - lr * (v2[d] if use == "v" else g[d])
+        return new, v2
+
+    return Exercise(
+        "update_parameters_with_momentum", cases, update_parameters_with_momentum, "(parameters, v)",
+        'v["dW1"] like W1 ...; v = beta v + (1 - beta) dW, W = W - learning_rate v',
+        mistakes=[
+            Mistake("v is an average: v = beta * v + (1 - beta) * dW (the (1 - beta) is missing)",
+                    lambda p, g, v, b, lr: step(p, g, v, b, lr, new_v=lambda v_, g_, b_: b_ * v_ + g_, use="v")),
+            Mistake("the step follows the velocity: W = W - learning_rate * v (you used the gradient dW)",
+                    lambda p, g, v, b, lr: step(p, g, v, b, lr,
+                                                new_v=lambda v_, g_, b_: b_ * v_ + (1 - b_) * g_, use="g")),
+            Mistake("beta weighs the OLD velocity: v = beta * v + (1 - beta) * dW, not (1 - beta) * v + beta * dW",
+                    lambda p, g, v, b, lr: step(p, g, v, b, lr,
+                                                new_v=lambda v_, g_, b_: (1 - b_) * v_ + b_ * g_, use="v")),
+        ],
+        exception_hints=[("KeyError", 'v has the gradients\' names: v["dW1"], v["db1"], ...')],
+        inputs=("parameters", "grads", "v", "beta", "learning_rate"))
+
+
+def check_update_parameters_with_momentum(fn):
+    """Check `update_parameters_with_momentum(parameters, grads, v, beta, learning_rate)` against the library."""
+    return run_check(fn, _momentum_exercise())
+
+
+def _adam_exercise():
+    def cases():
+        out = []
+        for (p, g, v, s), t in zip(_optimizer_cases(2), (1, 3)):
+            s = {k: np.abs(x) for k, x in s.items()}
+            out.append((p, g, v, s, t, 0.01, 0.9, 0.999, 1e-8))
+        return out
+
+    def variant(p, g, v, s, t, lr, b1, b2, eps, *, correct=True, square=True, root=True):
+        new, v2, s2, vc, sc = dict(p), dict(v), dict(s), {}, {}
+        for k in p:
+            d = "d" + k
+            v2[d] = b1 * v[d] + (1 - b1) * g[d]
+            s2[d] = b2 * s[d] + (1 - b2) * (g[d] ** 2 if square else g[d])
+            vc[d] = v2[d] / (1 - b1 ** t) if correct else v2[d]
+            sc[d] = s2[d] / (1 - b2 ** t) if correct else s2[d]
+            new[k] = p[k] - lr * vc[d] / ((np.sqrt(sc[d]) if root else sc[d]) + eps)
+        return new, v2, s2, vc, sc
+
+    return Exercise(
+        "update_parameters_with_adam", cases, update_parameters_with_adam,
+        "(parameters, v, s, v_corrected, s_corrected)",
+        "v = b1 v + (1 - b1) dW, s = b2 s + (1 - b2) dW^2, corrected by 1 - b^t, W -= lr v_c / (sqrt(s_c) + eps)",
+        mistakes=[
+            Mistake("bias correction: v_corrected = v / (1 - beta1 ** t) and s_corrected = s / (1 - beta2 ** t), "
+                    "and the step uses the corrected ones", lambda *a: variant(*a, correct=False)),
+            Mistake("s averages the SQUARED gradients: (1 - beta2) * dW ** 2", lambda *a: variant(*a, square=False)),
+            Mistake("the step divides by the square root: v_corrected / (np.sqrt(s_corrected) + epsilon)",
+                    lambda *a: variant(*a, root=False)),
+        ],
+        exception_hints=[("KeyError", 'v and s have the gradients\' names: v["dW1"], s["db1"], ...')],
+        inputs=("parameters", "grads", "v", "s", "t", "learning_rate", "beta1", "beta2", "epsilon"))
+
+
+def check_update_parameters_with_adam(fn):
+    """Check `update_parameters_with_adam(parameters, grads, v, s, t, ...)` against the library."""
+    return run_check(fn, _adam_exercise())
+
+
+# ---- a learning-rate schedule ------------------------------------------------------------------------------
+
+def _schedule_exercise():
+    def cases():
+        return [(0.5, 10, 1.0, 4), (0.01, 999, 0.3, 1000), (0.1, 2500, 0.5, 1000), (0.2, 37, 2.0, 5)]
+
+    return Exercise(
+        "schedule_lr_decay", cases, schedule_lr_decay, "the learning rate (a number)",
+        "alpha = alpha0 / (1 + decay_rate * floor(epoch_num / time_interval))",
+        mistakes=[
+            Mistake("the rate drops in steps: floor(epoch_num / time_interval), i.e. epoch_num // time_interval "
+                    "(yours decays smoothly)", lambda a, e, d, t: update_lr(a, e / t, d)),
+            Mistake("the rate changes once every time_interval epochs: use epoch_num // time_interval, not "
+                    "epoch_num", lambda a, e, d, t: update_lr(a, e, d)),
+            Mistake("divide alpha0 by (1 + decay_rate * ...): the rate must shrink, yours grows",
+                    lambda a, e, d, t: a * (1 + d * (e // t))),
+        ],
+        inputs=("learning_rate0", "epoch_num", "decay_rate", "time_interval"))
+
+
+def check_schedule_lr_decay(fn):
+    """Check `schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval)` against the library."""
+    return run_check(fn, _schedule_exercise())
