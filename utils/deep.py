@@ -57,6 +57,9 @@ def layer_dims_of(parameters):
 
 def resolve_activations(activations, L):
     """A list of L activation names from None, one hidden-layer name, or a list of L names."""
+    if type(activations) is list and len(activations) == L and all(type(name) is str and name in ACTIVATIONS
+                                                                   for name in activations):
+        return activations  # already resolved: what the training loops pass on at every step
     names = check_activations(activations, L)
     for name in names:
         get_activation(name)  # raises ValueError on unknown names
