@@ -240,17 +240,11 @@ def _describe(x) -> str:
 
 def _compare(expected, got, where: str, returns: str = "") -> str | None:
     """None when `got` equals `expected` (arrays to RTOL / ATOL), else the first difference in words."""
-    if isinstance(expected, tuple):
+    if isinstance(expected, (tuple, list)):
+        kind = f"a {type(expected).__name__} of {len(expected)}"
+        what = (returns or kind) if isinstance(expected, tuple) else kind
         if not isinstance(got, (tuple, list)) or len(got) != len(expected):
-            return f"{where} should be {returns or f'a tuple of {len(expected)}'}, got {_describe(got)}"
-        for i, (e, g) in enumerate(zip(expected, got)):
-            diff = _compare(e, g, f"{where}[{i}]")
-            if diff:
-                return diff
-        return None
-    if isinstance(expected, list):
-        if not isinstance(got, (list, tuple)) or len(got) != len(expected):
-            return f"{where} should be a list of {len(expected)}, got {_describe(got)}"
+            return f"{where} should be {what}, got {_describe(got)}"
         for i, (e, g) in enumerate(zip(expected, got)):
             diff = _compare(e, g, f"{where}[{i}]")
             if diff:
