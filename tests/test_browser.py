@@ -131,6 +131,13 @@ def _open_playground(lab: Lab) -> None:
         lab.open_notebook(NOTEBOOK.name)
 
 
+def _step_slider(page, cell, label: str) -> None:
+    """Move the slider labelled `label` one step right, from the keyboard (sent on release)."""
+    slider = cell.locator(".widget-slider", has=page.locator("label", has_text=label)).first
+    slider.locator(".noUi-handle").focus()
+    page.keyboard.press("ArrowRight")
+
+
 def test_planar_explorer_redraws_when_a_slider_moves(page, lab_server):
     lab = Lab(page, lab_server)
     try:
@@ -148,9 +155,7 @@ def test_planar_explorer_redraws_when_a_slider_moves(page, lab_server):
             shutil.copyfile(ARTIFACTS / "planar_widget_before.png", README_IMAGE)
 
         units_before = _slider_value(cell, SLIDER)
-        slider = cell.locator(".widget-slider", has=page.locator("label", has_text=SLIDER)).first
-        slider.locator(".noUi-handle").focus()
-        page.keyboard.press("ArrowRight")  # one step; sent on release (continuous_update=False)
+        _step_slider(page, cell, SLIDER)  # one step; sent on release (continuous_update=False)
 
         after = lab.wait_images_change(cell, before, timeout_ms=60_000)
         units_after = _slider_value(cell, SLIDER)
@@ -176,9 +181,7 @@ def test_course_explorer_retrains_and_says_how_long_it_took(page, lab_server):
         before = lab.wait_images(cell, count=1)
         status = cell.locator(".widget-html-content").last
         assert "Training accuracy 99.4 %, validation accuracy 63.4 %" in status.inner_text()
-        slider = cell.locator(".widget-slider", has=page.locator("label", has_text=COURSE_SLIDER)).first
-        slider.locator(".noUi-handle").focus()
-        page.keyboard.press("ArrowRight")  # λ 0 -> 0.1
+        _step_slider(page, cell, COURSE_SLIDER)  # λ 0 -> 0.1
         after = lab.wait_images_change(cell, before, timeout_ms=60_000)
         page.wait_for_function("(el) => el.textContent.includes('after the slider moved')",
                                arg=status.element_handle(), timeout=30_000)

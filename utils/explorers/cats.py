@@ -14,7 +14,7 @@ from ..datasets import load_dataset
 from ..network import NeuralNetwork
 from ..persistence import save_parameters
 from .common import (PARAMETERS_DIR, SLIDER_LAYOUT, SLIDER_STYLE, Debouncer, Explorer, display_path, dropdown, escape,
-                     float_slider, html_message, int_slider, log_slider, title)
+                     float_slider, html_message, int_slider, log_slider, panel, title)
 
 #: The cats explorer's own file: the notebooks' files are never overwritten.
 EXPLORER_CATS_FILE = "explorer_cats.npz"
@@ -65,8 +65,8 @@ class CatsExplorer(Explorer):
         header = title("Cat or not? Train on real photos",
                        f"Choose the architecture and press Train. Save writes {save_path.name} into "
                        f"{save_path.parent.name}/ for the photo explorer.")
-        super().__init__("cats", [header, widgets.VBox(list(controls.values())), widgets.HBox(list(buttons.values())),
-                                  progress, live, figure, status], controls, figure, status)
+        super().__init__("cats", panel(header, controls, widgets.HBox(list(buttons.values())),
+                                        progress, live, figure, status), controls, figure, status)
         self.buttons, self.progress, self.live, self.live_every = buttons, progress, live, live_every
         self.model: NeuralNetwork | None = None
         self.preprocessing: dict | None = None

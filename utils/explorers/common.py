@@ -262,5 +262,10 @@ def dropdown(description, options, value):
                             layout=SLIDER_LAYOUT)
 
 
+def panel(header, controls: dict, *below) -> list:
+    """An explorer's children, top to bottom: its title, its controls in a column, then `below` (figure, status ...)."""
+    return [header, widgets.VBox(list(controls.values())), *below]
+
+
 def title(text: str, subtitle: str) -> widgets.HTML:
     return widgets.HTML(f"<b style='font-size:1.1em'>{text}</b><br><span style='color:#555'>{subtitle}</span>")

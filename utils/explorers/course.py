@@ -25,7 +25,7 @@ from ..datasets import load_catvnoncat, stratified_holdout
 from ..network import NeuralNetwork
 from ..plots import plot_cost_curve
 from ..preprocessing import images_to_matrix
-from .common import Explorer, float_slider, html_message, int_slider, log_slider, title
+from .common import Explorer, float_slider, html_message, int_slider, log_slider, panel, title
 
 #: The course's network: 64 x 64 x 3 pixels in, three relu layers, one sigmoid unit out.
 COURSE_LAYERS = [12288, 20, 7, 5, 1]
@@ -65,7 +65,7 @@ class CourseExplorer(Explorer):
         header = title("The course's 4-layer network on the cat photos",
                        "Move a slider: the network [12288, 20, 7, 5, 1] is retrained from the same start "
                        "and the cost curve and the accuracies are redrawn (in a second or two).")
-        super().__init__("course", [header, widgets.VBox(list(controls.values())), figure, status],
+        super().__init__("course", panel(header, controls, figure, status),
                          controls, figure, status)
         self.seed = seed
         self.photos: tuple | None = None

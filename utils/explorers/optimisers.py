@@ -11,7 +11,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..optimizer_surfaces import SURFACES, loss_at_minimum, optimizer_trajectories, surface_grid
-from .common import Explorer, dropdown, float_slider, html_message, int_slider, log_slider, title
+from .common import Explorer, dropdown, float_slider, html_message, int_slider, log_slider, panel, title
 
 OPTIMIZER_COLOURS = {"gd": "tab:red", "momentum": "tab:orange", "rmsprop": "tab:green", "adam": "tab:blue"}
 
@@ -42,7 +42,7 @@ class OptimizerExplorer(Explorer):
         header = title("Optimisers on a 2-D loss surface",
                        "The same start, the same learning rate: how each update rule moves (library's update "
                        "functions).")
-        super().__init__("optimizer", [header, widgets.VBox(list(controls.values())), figure, status],
+        super().__init__("optimizer", panel(header, controls, figure, status),
                          controls, figure, status)
         self.paths: dict = {}
         self._grids: dict = {}  # surface name -> (X, Y, loss) for the contours, computed once

@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from ..datasets import PLANAR_SETS, generate_planar
 from ..network import NeuralNetwork
 from ..plots import plot_decision_boundary
-from .common import Explorer, dropdown, float_slider, html_message, int_slider, log_slider, title
+from .common import Explorer, dropdown, float_slider, html_message, int_slider, log_slider, panel, title
 
 #: name -> function returning X (2, m), Y (1, m): the data sets the explorer offers (400 points each),
 #: generated with the settings of the data-set registry (`utils.datasets.REGISTRY`), as the commands do.
@@ -53,7 +53,7 @@ class PlanarExplorer(Explorer):
         figure, status = widgets.Output(), widgets.HTML()
         header = title("Planar data: one hidden layer",
                        "Change a slider: the network is retrained from scratch (same seed) and both plots redraw.")
-        super().__init__("planar", [header, widgets.VBox(list(controls.values())), figure, status],
+        super().__init__("planar", panel(header, controls, figure, status),
                          controls, figure, status)
         self.seed = seed
         self.model: NeuralNetwork | None = None
