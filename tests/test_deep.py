@@ -6,6 +6,7 @@ import pytest
 from utils import (L_layer_model, L_model_backward, L_model_forward, initialize_parameters,
                    initialize_parameters_deep, linear_activation_backward, linear_activation_forward,
                    linear_backward, linear_forward, predict, two_layer_model, update_parameters)
+from utils.costs import compute_cost, compute_cost_from_logits
 from utils.deep import compute_gradients
 
 
@@ -211,3 +212,46 @@ def test_predict_softmax_returns_class_indices():
     parameters = {"W1": np.eye(3), "b1": np.zeros((3, 1))}
     X = np.array([[5.0, 0, 0, 1], [0, 5.0, 0, 0], [0, 0, 5.0, 0]])
     np.testing.assert_array_equal(predict(X, None, parameters, activations=["softmax"]), [[0, 1, 2, 0]])
+
+
+@pytest.mark.parametrize("activations, keep_prob, lambd", [
+    (None, 1.0, 0.0),
+    (["tanh", "leaky_relu", "sigmoid"], 1.0, 0.4),
+    (["relu", "relu", "sigmoid"], 0.7, 0.4),
+    (["relu", "tanh", "softmax"], 0.8, 0.0),
+    (["relu", "relu", "sigmoid"], 1.0, 0.0),  # one-unit output through sigmoid, labels as integers
+])
+def test_compute_gradients_is_the_course_functions_to_the_last_bit(activations, keep_prob, lambd):
+    """The training step's compact loop (forward_backward) computes exactly what the course's functions do."""
+    rng = np.random.default_rng(7)
+    n_y = 3 if activations and activations[-1] == "softmax" else 1
+    parameters = initialize_parameters_deep([6, 5, 4, n_y], "he", seed=1, dtype=np.float64)
+    X = rng.standard_normal((6, 30))
+    labels = rng.integers(0, n_y + (n_y == 1), 30)
+    Y = np.eye(n_y)[:, labels] if n_y > 1 else labels[None, :]
+    cost, AL, grads = compute_gradients(X, Y, parameters, activations, lambd, keep_prob, rng=3, need_dA0=True)
+
+    AL_course, caches = L_model_forward(X, parameters, activations, keep_prob, rng=3)
+    want = L_model_backward(AL_course, Y, caches, activations, lambd)
+    assert cost == compute_cost_from_logits(caches[-1][1], Y, parameters, lambd)
+    assert np.array_equal(AL, AL_course)
+    assert sorted(grads) == sorted(k for k in want if not k.startswith("dA") or k == "dA0")
+    for key, value in grads.items():
+        assert np.array_equal(value, want[key]), key
+
+
+def test_compute_gradients_with_another_output_uses_compute_cost():
+    """An output that is neither sigmoid nor softmax is not fused: dAL = -(Y/AL - (1-Y)/(1-AL)) goes
+    through its backward and the cost through `compute_cost`, as in the course's functions."""
+    rng = np.random.default_rng(8)
+    parameters = initialize_parameters_deep([4, 3, 1], "xavier", seed=2, dtype=np.float64)
+    parameters["W2"] *= 0.05
+    parameters["b2"] += 0.4  # a relu output between 0 and 1: probabilities for compute_cost
+    X, Y = rng.standard_normal((4, 12)), (rng.random((1, 12)) > 0.5).astype(float)
+    activations = ["tanh", "relu"]
+    cost, _, grads = compute_gradients(X, Y, parameters, activations, lambd=0.3, need_dA0=True)
+    AL, caches = L_model_forward(X, parameters, activations)
+    assert 0 < AL.min() and AL.max() < 1
+    want = L_model_backward(AL, Y, caches, activations, lambd=0.3)
+    assert cost == compute_cost(AL, Y, parameters, lambd=0.3)
+    assert all(np.array_equal(grads[k], want[k]) for k in ("dW1", "db1", "dW2", "db2", "dA0"))

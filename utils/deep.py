@@ -16,6 +16,10 @@ A layer's cache is ``(linear_cache, activation_cache)`` = ``((A_prev, W, b), Z)`
 when dropout was applied to that layer's output it is
 ``(linear_cache, activation_cache, (D, keep_prob))``.
 
+`NeuralNetwork` trains through `compute_gradients`, whose loop (`forward_backward`) does the same
+arithmetic as `L_model_forward` and `L_model_backward` (equal to the last bit, tested) without
+their per-layer caches and checks.
+
 Activations are given per layer as a list of L names, or as one name for the
 hidden layers (the output is then sigmoid); None means the course's
 relu, ..., relu, sigmoid.
@@ -32,7 +36,7 @@ from .checks import (check_activations, check_backward_arguments, check_bool, ch
                      check_finite, check_iterations, check_keep_prob, check_labels, check_layer_dims,
                      check_learning_rate, check_linear_inputs, check_parameters, check_training_arguments,
                      check_X, to_labels)  # check_* re-exported: they were defined here
-from .costs import compute_cost, compute_cost_from_logits
+from .costs import compute_cost, compute_cost_from_logits, l2_cost
 from .initializers import initialize_parameters, initialize_parameters_deep
 from .regularization import dropout_backward, dropout_forward, l2_gradient
 
@@ -186,20 +190,82 @@ def L_model_backward(AL, Y, caches, activations=None, lambd=0.0, need_dA0=True, 
     return grads
 
 
+def forward_backward(X, Y, Ws, bs, names, keep_prob=1.0, rng=0, masks=None, need_dA0=False):
+    """The training step's arithmetic on lists: Ws, bs = [W_1 .. W_L], [b_1 .. b_L], names = L activations.
+
+    Operation for operation what `L_model_forward`, the cross-entropy of `compute_cost_from_logits`
+    (sigmoid or softmax output; `compute_cost` otherwise) and `L_model_backward` compute (the tests
+    compare them to the last bit), without L2 and without their per-layer checks, caches and key
+    names, which take most of a step's time when the layers are small.
+    Returns (cost, AL, dWs, dbs, dA0): the cross-entropy, AL (n_L, m), the lists of dW_l (n_l, n_{l-1})
+    and db_l (n_l, 1), and dA0 = W_1^T dZ_1 (n_0, m) if need_dA0 (else None).
+    """
+    L = len(Ws)
+    dropout = keep_prob < 1
+    if dropout and masks is None and not isinstance(rng, np.random.Generator):
+        rng = np.random.default_rng(rng)
+    As, Zs, Ds = [X], [], []
+    for l in range(L):
+        Z = Ws[l] @ As[l]
+        Z += bs[l]
+        A, _ = ACTIVATIONS[names[l]][0](Z)
+        if dropout and l < L - 1:
+            A, D = dropout_forward(A, keep_prob, rng, None if masks is None else masks[l])
+            Ds.append(D)
+        Zs.append(Z)
+        As.append(A)
+    AL, ZL = As[L], Zs[L - 1]
+    fused = names[-1] in FUSED_OUTPUTS
+    cost = compute_cost_from_logits(ZL, Y) if fused else compute_cost(AL, Y)
+    Y = Y.astype(AL.dtype, copy=False)
+    if fused:
+        dZ = AL - Y
+    else:
+        eps = np.finfo(AL.dtype).eps
+        ALc = np.clip(AL, eps, 1 - eps)
+        dZ = ACTIVATIONS[names[-1]][1](-(Y / ALc - (1 - Y) / (1 - ALc)), ZL)
+    m = AL.shape[1]
+    dWs, dbs, dA0 = [None] * L, [None] * L, None
+    for l in range(L - 1, -1, -1):  # layer l + 1 of the course's numbering
+        dW = dZ @ As[l].T
+        dW *= 1.0 / m
+        db = dZ.sum(axis=1, keepdims=True)
+        db *= 1.0 / m
+        dWs[l], dbs[l] = dW, db
+        if l == 0:
+            dA0 = Ws[0].T @ dZ if need_dA0 else None
+            break
+        dA = Ws[l].T @ dZ
+        if dropout:
+            dA = dropout_backward(dA, Ds[l - 1], keep_prob)
+        dZ = ACTIVATIONS[names[l - 1]][1](dA, Zs[l - 1])
+    return cost, AL, dWs, dbs, dA0
+
+
 def compute_gradients(X, Y, parameters, activations=None, lambd=0.0, keep_prob=1.0, rng=0, masks=None,
                       need_dA0=False):
     """One forward + cost + backward pass without input checks (the training step).
 
-    Returns (cost, AL, grads). The cost is computed from the output logits Z_L
-    when the output is sigmoid or softmax (stable), else from AL.
+    The same numbers as `L_model_forward`, `compute_cost_from_logits` (or `compute_cost` when the
+    output is neither sigmoid nor softmax) and `L_model_backward`, computed by `forward_backward`.
+    Returns (cost, AL, grads) with grads {"dW1", "db1", ..., "dWL", "dbL"} (+ "dA0" if need_dA0);
+    lambd > 0 adds lambd/(2m) sum ||W_l||^2 to the cost and lambd/m W_l to each dW_l.
     """
-    AL, caches = L_model_forward(X, parameters, activations, keep_prob, rng, masks, validate=False)
-    names = resolve_activations(activations, len(caches))
-    if names[-1] in FUSED_OUTPUTS:
-        cost = compute_cost_from_logits(caches[-1][1], Y, parameters, lambd)
-    else:
-        cost = compute_cost(AL, Y, parameters, lambd)
-    grads = L_model_backward(AL, Y, caches, names, lambd, need_dA0, validate=False)
+    L = num_layers(parameters)
+    names = resolve_activations(activations, L)
+    Ws = [parameters[f"W{l}"] for l in range(1, L + 1)]
+    bs = [parameters[f"b{l}"] for l in range(1, L + 1)]
+    cost, AL, dWs, dbs, dA0 = forward_backward(X, Y, Ws, bs, names, keep_prob, rng, masks, need_dA0)
+    m = AL.shape[1]
+    if lambd:
+        cost += l2_cost(parameters, lambd, Y.shape[1])
+        for W, dW in zip(Ws, dWs):
+            dW += l2_gradient(W, lambd, m)
+    grads = {}
+    for l in range(1, L + 1):
+        grads[f"dW{l}"], grads[f"db{l}"] = dWs[l - 1], dbs[l - 1]
+    if need_dA0:
+        grads["dA0"] = dA0
     return cost, AL, grads
 
 
@@ -346,6 +412,8 @@ def labels_from_probabilities(AL):
 
 def n_correct(AL, Y):
     """How many of the m columns AL classifies right: `labels_from_probabilities` of AL and of Y agree."""
+    if AL.shape[0] == 1:  # the same as comparing the two labels, without casting them to integers
+        return int(np.count_nonzero((AL > 0.5) == (Y > 0.5)))
     return int(np.count_nonzero(labels_from_probabilities(AL) == labels_from_probabilities(Y)))
 
 
@@ -358,6 +426,6 @@ def plot_costs(costs, learning_rate=0.0075):
 __all__ = [
     "linear_forward", "linear_activation_forward", "L_model_forward", "linear_backward",
     "linear_activation_backward", "L_model_backward", "update_parameters", "two_layer_model",
-    "L_layer_model", "predict", "plot_costs", "compute_gradients", "ACTIVATIONS", "labels_from_probabilities",
-    "n_correct",
+    "L_layer_model", "predict", "plot_costs", "compute_gradients", "forward_backward", "ACTIVATIONS",
+    "labels_from_probabilities", "n_correct",
 ]

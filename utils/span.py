@@ -40,8 +40,8 @@ import math
 import numpy as np
 
 from .activations import get_activation
-from .costs import compute_cost_from_logits
-from .deep import compute_gradients, diverged, L_model_forward, num_layers, n_correct as _n_correct
+from .costs import compute_cost_from_logits, l2_cost
+from .deep import diverged, forward_backward, L_model_forward, num_layers, n_correct as _n_correct
 from .optimizers import (initialize_velocity, learning_rate_at, random_mini_batches,
                          update_parameters_with_gd, update_parameters_with_momentum)
 from .regularization import dropout_backward, dropout_forward, l2_gradient
@@ -143,35 +143,43 @@ def span_gradients(span, columns, Y, coefficients, activations, lambd=0.0, keep_
 
     columns: the batch's column indices into X (an index array, or slice(None) for the full batch);
     Y: (n_L, m_b) the batch's labels; coefficients: the parameters with W1 = Theta (n_1, 1 + m);
-    activations: L names. Layers 2..L go through `compute_gradients` itself (same dropout draws,
-    drawn from `rng` in the same order: A1's mask first). Returns (cost, AL, grads) with
-    grads["dW1"] = dTheta = 1/m_b [0 | S] + lambd/m_b Theta and the other grads as usual.
+    activations: L names. Layers 2..L go through `deep.forward_backward`, the arithmetic of
+    `compute_gradients` (same dropout draws, drawn from `rng` in the same order: A1's mask first).
+    Returns (cost, AL, grads) with grads["dW1"] = dTheta = 1/m_b [0 | S] + lambd/m_b Theta and the
+    other grads as usual.
     """
     m_b = Y.shape[1]
+    L = num_layers(coefficients)
     forward, backward = get_activation(activations[0])
     Z1, KG = first_layer_logits(coefficients, span["G"][:, columns], span["P"][:, columns])
     A1, _ = forward(Z1)
     if keep_prob < 1:
         A1, D1 = dropout_forward(A1, keep_prob, rng)
-    cost, AL, upper = compute_gradients(A1, Y, _upper_layers(coefficients), activations[1:], lambd, keep_prob,
-                                        rng, need_dA0=True)
-    dA1 = upper.pop("dA0")
+    Ws = [coefficients[f"W{l}"] for l in range(2, L + 1)]
+    bs = [coefficients[f"b{l}"] for l in range(2, L + 1)]
+    cost, AL, dWs, dbs, dA1 = forward_backward(A1, Y, Ws, bs, activations[1:], keep_prob, rng, need_dA0=True)
     if keep_prob < 1:
         dA1 = dropout_backward(dA1, D1, keep_prob)
     dZ1 = backward(dA1, Z1)
     theta = coefficients["W1"]
-    S = np.zeros_like(theta)
-    S[:, 1:][:, columns] = dZ1
-    dtheta = S * (1.0 / m_b)
+    dtheta = np.zeros_like(theta)  # 1/m_b [0 | S]: S is dZ1 in the batch's columns, zeros elsewhere
+    if isinstance(columns, slice) and columns == slice(None):
+        np.multiply(dZ1, 1.0 / m_b, out=dtheta[:, 1:])  # the full batch: S = dZ1
+    else:
+        dtheta[:, 1:][:, columns] = dZ1
+        dtheta *= 1.0 / m_b
     db1 = dZ1.sum(axis=1, keepdims=True)
     db1 *= 1.0 / m_b
     if lambd:
+        cost += l2_cost(_upper_layers(coefficients), lambd, m_b)
+        for W, dW in zip(Ws, dWs):
+            dW += l2_gradient(W, lambd, m_b)
         dtheta += l2_gradient(theta, lambd, m_b)
         full_batch = isinstance(columns, slice) and columns == slice(None)
         cost += lambd / (2 * m_b) * first_layer_squared_norm(span, theta, KG if full_batch else None)
     grads = {"dW1": dtheta, "db1": db1}
-    for key, value in upper.items():  # "dW1" of the upper layers is dW2, ...
-        grads[f"{key[:2]}{int(key[2:]) + 1}"] = value
+    for l in range(2, L + 1):
+        grads[f"dW{l}"], grads[f"db{l}"] = dWs[l - 2], dbs[l - 2]
     return cost, AL, grads
 
 
