@@ -476,3 +476,15 @@ def test_a_check_never_raises_even_on_strange_results():
 def test_feedback_is_not_displayed_twice_in_a_notebook():
     feedback = E.check_sigmoid(utils.sigmoid)
     assert feedback._ipython_display_() is None and bool(feedback) and str(feedback).startswith("✓")
+
+
+def test_a_mask_not_drawn_from_the_seed_is_named(capsys):
+    """Two calls with the same seed must give the same mask: the learner draws from np.random's global state."""
+    def unseeded(A, keep_prob, seed):
+        D = np.random.rand(*A.shape) < keep_prob
+        return A * D / keep_prob, D
+
+    feedback = E.check_dropout_forward(unseeded)
+    assert not feedback.passed and "two different results" in feedback.message
+    assert "np.random.default_rng(seed)" in feedback.message
+

@@ -116,6 +116,11 @@ def _diagnose(fn, ex: Exercise) -> Feedback:
                          "work on new arrays (W = W - ..., not W -= ...) and, for a dict, on a copy "
                          "(new = dict(parameters)): the caller still needs the values it passed")
         results.append(got)
+    again = _quietly(fn, copy.deepcopy(cases[-1]))
+    if _compare(results[-1], again, "the result", ex.returns):
+        return _fail(name, "gave two different results when called twice with the same arguments",
+                     "draw random numbers only from the seed it is given (rng = np.random.default_rng(seed)), "
+                     "not from NumPy's global random state")
     if ex.validate is not None:
         for args, got in zip(cases, results):
             problem = ex.validate(args, got)
