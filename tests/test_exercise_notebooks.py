@@ -2,6 +2,7 @@
 exercises/ generated from them (never stale), every exercise followed by its check, and every learner's
 notebook runs top to bottom with every exercise unsolved."""
 
+import ast
 import re
 import shutil
 import time
@@ -21,6 +22,17 @@ DEF = re.compile(r"^def (\w+)\(", re.M)
 
 def _cells(path):
     return nbformat.read(path, as_version=4).cells
+
+
+def _imported_names(cells):
+    """The names the lesson's own import statements bind (not the exercise cells')."""
+    names = set()
+    for c in cells:
+        if c.cell_type == "code" and "import" in c.source and not c.metadata.get("exercise"):
+            for node in ast.walk(ast.parse(c.source)):
+                if isinstance(node, (ast.Import, ast.ImportFrom)):
+                    names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+    return names
 
 
 def _exercises(cells):
@@ -56,11 +68,10 @@ def test_the_lesson_goes_on_with_the_library_whatever_the_learner_wrote(path):
     """Each exercised name the notebook also imports from the library is re-imported by its check cell;
     a name it does not import is never used by a later cell of the lesson."""
     cells = _cells(path)
-    imports = "\n".join(c.source for c in cells if c.cell_type == "code" and "import" in c.source
-                        and not c.metadata.get("exercise"))
+    imported = _imported_names(cells)
     for i, name in _exercises(cells):
         check = cells[i + 1].source
-        if re.search(rf"\b{name}\b", imports):
+        if name in imported:
             assert re.search(rf"^from utils[\w.]* import {name}\b", check, re.M), name
         else:
             later = [c for c in cells[i + 2:] if c.cell_type == "code" and not c.metadata.get("exercise")]

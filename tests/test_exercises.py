@@ -488,3 +488,33 @@ def test_a_mask_not_drawn_from_the_seed_is_named(capsys):
     assert not feedback.passed and "two different results" in feedback.message
     assert "np.random.default_rng(seed)" in feedback.message
 
+
+
+def test_your_functions_puts_the_checked_functions_in_place_for_one_block(monkeypatch, capsys):
+    """The opt-in cell: the learner's checked functions replace the library's for a `with` block, then go back."""
+    from utils.exercises import core
+    monkeypatch.setattr(core, "_PASSED", {})
+
+    def my_linear_forward(A, W, b):
+        Z = W @ A + b
+        return Z, (A, W, b)
+
+    def my_sigmoid(Z):
+        return 1 / (1 + np.exp(-Z)), Z
+
+    namespace = {"linear_forward": linear_forward, "other": 1}
+    assert E.check_linear_forward(my_linear_forward).passed
+    names = ["linear_forward", "sigmoid"]
+    with E.your_functions(namespace, names) as missing:
+        assert missing == ["sigmoid"] and namespace["linear_forward"] is linear_forward   # not all: nothing changes
+    assert E.check_sigmoid(my_sigmoid).passed
+    with pytest.raises(RuntimeError):
+        with E.your_functions(namespace, names) as missing:
+            assert missing == [] and namespace["linear_forward"] is my_linear_forward
+            assert namespace["sigmoid"] is my_sigmoid
+            raise RuntimeError("a bug in the block")
+    assert namespace == {"linear_forward": linear_forward, "other": 1}   # restored, and no sigmoid added
+
+    E.check_sigmoid(lambda Z: (Z, Z))   # a later wrong version: the check fails, the passed one is forgotten
+    with E.your_functions(namespace, names) as missing:
+        assert missing == ["sigmoid"]

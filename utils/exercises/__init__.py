@@ -10,7 +10,7 @@ The engine is `core.py`; one module per notebook holds its exercises;
 `generate.py` writes the learner's notebooks (`python -m utils.exercises generate`).
 """
 
-from .core import Exercise, Feedback, Mistake, run_check
+from .core import Exercise, Feedback, Mistake, run_check, your_functions
 from .logistic import (check_binary_cross_entropy, check_initialize_with_zeros, check_propagate, check_sigmoid,
                        check_sigmoid_backward)
 from .shallow import check_initialize_parameters, check_tanh, check_tanh_backward

@@ -17,10 +17,13 @@ every case and returns a `Feedback` (printed as one line):
    ("expected (3, 4), got (4, 3)") or wrong values on the small case.
 
 A check never raises: a learner's bug is reported, and the lesson goes on.
+A function whose check passed is remembered: `your_functions` puts it back in
+a notebook for one `with` block (training with the learner's own functions).
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import numbers
 import warnings
@@ -81,15 +84,48 @@ class Exercise:
     uses_result: bool = False     # reference and mistakes are called as f(result, *args) (e.g. a random mask)
 
 
+_PASSED: dict[str, Callable] = {}   # exercise name -> the learner's function whose latest check passed
+
+
 def run_check(fn, exercise: Exercise) -> Feedback:
-    """Run `fn` against `exercise`; print and return the `Feedback` (never raises)."""
+    """Run `fn` against `exercise`; print and return the `Feedback` (never raises).
+
+    A function that passes is remembered for `your_functions`; one that fails forgets the earlier one.
+    """
     try:
         feedback = _diagnose(fn, exercise)
     except Exception as error:  # a result too strange to compare: still one line, and the lesson goes on
         feedback = _fail(exercise.name, f"returned something the check cannot compare ({type(error).__name__}: "
                                         f"{error})", f"return {exercise.returns}")
+    if feedback.passed:
+        _PASSED[exercise.name] = fn
+    else:
+        _PASSED.pop(exercise.name, None)
     print(feedback.message)
     return feedback
+
+
+@contextlib.contextmanager
+def your_functions(namespace: dict, names: Sequence[str]):
+    """For one `with` block, the learner's checked functions `names` in place of the library's in `namespace`.
+
+    namespace: the notebook's `globals()`, where the learner's functions look up the ones they call (so
+    `L_model_forward` calls the learner's `linear_activation_forward` too). Yields the names whose check has
+    not passed yet, in order; when that list is empty every one of `names` is the learner's inside the block.
+    On exit the namespace holds what it held before, whatever happened in the block.
+    """
+    missing = [name for name in names if name not in _PASSED]
+    before = {name: namespace[name] for name in names if name in namespace}
+    if not missing:
+        namespace.update({name: _PASSED[name] for name in names})
+    try:
+        yield missing
+    finally:
+        for name in names:
+            if name in before:
+                namespace[name] = before[name]
+            else:
+                namespace.pop(name, None)
 
 
 def _diagnose(fn, ex: Exercise) -> Feedback:
