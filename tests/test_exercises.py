@@ -70,6 +70,16 @@ def propagate(W, b, X, Y):
 SOLUTIONS["propagate"] = propagate
 
 
+def _as_learner(fn):
+    """The library's function as a learner's own (a function of this module): a check refuses the library's."""
+    def learner(*args):
+        return fn(*args)
+    return learner
+
+
+SOLUTIONS = {name: _as_learner(fn) for name, fn in SOLUTIONS.items()}
+
+
 def bce(AL, Y, scale=1.0, sign=-1.0, full=True):
     m = Y.shape[1]
     inner = Y * np.log(AL) + ((1 - Y) * np.log(1 - AL) if full else 0)
@@ -474,7 +484,7 @@ def test_a_check_never_raises_even_on_strange_results():
 
 
 def test_feedback_is_not_displayed_twice_in_a_notebook():
-    feedback = E.check_sigmoid(utils.sigmoid)
+    feedback = E.check_sigmoid(SOLUTIONS["sigmoid"])
     assert feedback._ipython_display_() is None and bool(feedback) and str(feedback).startswith("✓")
 
 
@@ -518,3 +528,54 @@ def test_your_functions_puts_the_checked_functions_in_place_for_one_block(monkey
     E.check_sigmoid(lambda Z: (Z, Z))   # a later wrong version: the check fails, the passed one is forgotten
     with E.your_functions(namespace, names) as missing:
         assert missing == ["sigmoid"]
+
+
+def test_the_library_s_own_function_is_not_judged_and_not_remembered(monkeypatch, capsys):
+    """Running a check cell again, after the line under it re-imported the library's function, says so: no ✓ for
+    the library's code, and the learner's function that passed earlier stays remembered."""
+    from utils.exercises import core
+    monkeypatch.setattr(core, "_PASSED", {})
+    mine = SOLUTIONS["linear_forward"]
+    assert E.check_linear_forward(mine).passed
+    feedback = E.check_linear_forward(utils.linear_forward)
+    assert not feedback.passed and "the library's linear_forward, not yours" in feedback.message
+    assert core._PASSED["linear_forward"] is mine
+
+
+def test_your_functions_reach_the_learner_s_functions_called_by_bare_name(monkeypatch, capsys):
+    """Functions defined in a notebook look names up in its globals: inside the block the learner's
+    L_model_forward calls the learner's linear_activation_forward; an interrupt still restores the library's."""
+    from utils.exercises import core
+    monkeypatch.setattr(core, "_PASSED", {})
+    namespace = {"np": np, "utils": utils}
+    exec("def linear_activation_forward(A_prev, W, b, activation):\n"
+         "    Z = W @ A_prev + b\n"
+         "    A = np.maximum(Z, 0) if activation == 'relu' else 1 / (1 + np.exp(-Z))\n"
+         "    return A, ((A_prev, W, b), Z)\n"
+         "def L_model_forward(X, parameters):\n"
+         "    CALLS.append('mine')\n"
+         "    L = len(parameters) // 2\n"
+         "    caches, A = [], X\n"
+         "    for l in range(1, L):\n"
+         "        A, cache = linear_activation_forward(A, parameters[f'W{l}'], parameters[f'b{l}'], 'relu')\n"
+         "        caches.append(cache)\n"
+         "    AL, cache = linear_activation_forward(A, parameters[f'W{L}'], parameters[f'b{L}'], 'sigmoid')\n"
+         "    return AL, caches + [cache]\n", namespace)
+    namespace["CALLS"] = []
+    mine = {name: namespace[name] for name in ("linear_activation_forward", "L_model_forward")}
+    assert E.check_linear_activation_forward(mine["linear_activation_forward"]).passed
+    assert E.check_L_model_forward(mine["L_model_forward"]).passed
+    namespace.update(linear_activation_forward=utils.linear_activation_forward, L_model_forward=utils.L_model_forward)
+    calls = []
+    namespace["linear_activation_forward"] = lambda *args: calls.append(1) or utils.linear_activation_forward(*args)
+    library_version = namespace["linear_activation_forward"]
+    with pytest.raises(KeyboardInterrupt):
+        with E.your_functions(namespace, list(mine)) as missing:
+            assert missing == []
+            parameters = utils.initialize_parameters_deep([4, 3, 1], "xavier", seed=0, dtype=np.float64)
+            namespace["L_model_forward"](np.ones((4, 2)), parameters)
+            assert calls == []   # the learner's L_model_forward called the learner's linear_activation_forward
+            raise KeyboardInterrupt
+    assert namespace["linear_activation_forward"] is library_version
+    assert namespace["L_model_forward"] is utils.L_model_forward
+

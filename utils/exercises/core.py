@@ -90,8 +90,15 @@ _PASSED: dict[str, Callable] = {}   # exercise name -> the learner's function wh
 def run_check(fn, exercise: Exercise) -> Feedback:
     """Run `fn` against `exercise`; print and return the `Feedback` (never raises).
 
-    A function that passes is remembered for `your_functions`; one that fails forgets the earlier one.
+    A function that passes is remembered for `your_functions`; one that fails forgets the earlier one. The
+    library's own function (a check cell run again after the line that re-imports it) is not judged.
     """
+    if (getattr(fn, "__module__", None) or "").split(".")[0] == "utils":
+        feedback = Feedback(exercise.name, False,
+                            f"… this is the library's {exercise.name}, not yours (the line under this check "
+                            f"re-imported it). Run the cell with your {exercise.name} again, then this check.")
+        print(feedback.message)
+        return feedback
     try:
         feedback = _diagnose(fn, exercise)
     except Exception as error:  # a result too strange to compare: still one line, and the lesson goes on
@@ -109,16 +116,17 @@ def run_check(fn, exercise: Exercise) -> Feedback:
 def your_functions(namespace: dict, names: Sequence[str]):
     """For one `with` block, the learner's checked functions `names` in place of the library's in `namespace`.
 
-    namespace: the notebook's `globals()`, where the learner's functions look up the ones they call (so
-    `L_model_forward` calls the learner's `linear_activation_forward` too). Yields the names whose check has
-    not passed yet, in order; when that list is empty every one of `names` is the learner's inside the block.
-    On exit the namespace holds what it held before, whatever happened in the block.
+    namespace: the notebook's `globals()`, where functions defined in the notebook look up the names they
+    call, so a call by bare name (`linear_activation_forward(...)` inside the learner's `L_model_forward`)
+    reaches the learner's version too; a call through the module (`utils.linear_backward(...)`) still reaches
+    the library's. All or nothing: yields the names whose check has not passed yet, in order, and swaps only
+    when that list is empty. On exit the namespace holds what it held before, whatever happened in the block.
     """
     missing = [name for name in names if name not in _PASSED]
     before = {name: namespace[name] for name in names if name in namespace}
-    if not missing:
-        namespace.update({name: _PASSED[name] for name in names})
     try:
+        if not missing:
+            namespace.update({name: _PASSED[name] for name in names})
         yield missing
     finally:
         for name in names:
