@@ -7,13 +7,17 @@ variant written as a function with the same signature and the hint a
 learner who made it should read. `run_check` runs the learner's function on
 every case and returns a `Feedback` (printed as one line):
 
+0. it is the library's own function (a check cell run again after the line
+   under it re-imported the library's) -> said so, nothing judged;
 1. it raises `NotImplementedError` or returns None -> "not written yet";
 2. it raises anything else -> the exception's type and message, and a hint
    (the exercise's `exception_hints`, matched on the message, or its shapes);
 3. it changed one of its inputs -> which one, and "work on a copy";
-4. its results equal the library's on every case -> success;
-5. they equal one known mistake's on every case -> that mistake's hint;
-6. otherwise the first difference: a wrong type, wrong keys, a wrong shape
+4. called twice with the same arguments it gives two different results ->
+   "draw random numbers only from the seed";
+5. its results equal the library's on every case -> success;
+6. they equal one known mistake's on every case -> that mistake's hint;
+7. otherwise the first difference: a wrong type, wrong keys, a wrong shape
    ("expected (3, 4), got (4, 3)") or wrong values on the small case.
 
 A check never raises: a learner's bug is reported, and the lesson goes on.
