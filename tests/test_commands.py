@@ -1,11 +1,10 @@
-"""``python -m utils COMMAND``: the commands' names, the old names that still work, and no name clash.
+"""``python -m utils COMMAND``: the commands' names, the old names removed, and no name clash.
 
 `utils.predict` is the course's function (`utils.deep.predict`); the command that prints P(cat) is
-`utils.commands.predict`. The old command names ``python -m utils.train`` / ``utils.compare`` /
-``utils.predict`` are tiny modules run only with ``-m``: importing ``utils.predict`` would hide the function.
+`utils.commands.predict`. The old command modules ``utils.train`` / ``utils.compare`` / ``utils.predict``
+(run with ``-m``) are gone: importing ``utils.predict`` used to hide the function for the whole session.
 """
 
-import ast
 import importlib
 import os
 import pkgutil
@@ -21,7 +20,7 @@ import utils.deep
 from cli_support import assert_one_line_error
 
 ROOT = Path(__file__).resolve().parent.parent
-#: The old command names: run with -m only, never imported.
+#: The old command names, removed: no module of these names may exist.
 OLD_NAMES = ("train", "compare", "predict")
 
 
@@ -32,54 +31,25 @@ def run(*args):
                           timeout=120)
 
 
-def note(name):
-    return (f"note: 'python -m utils.{name}' is now 'python -m utils {name}'; the old name will be removed in a "
-            "later version\n")
-
-
 # ---------------------------------------------------------------- no name clash
 
 def test_predict_stays_the_course_function_whatever_is_imported():
     modules = [m.name for m in pkgutil.walk_packages(utils.__path__, "utils.")]
-    assert {f"utils.{name}" for name in OLD_NAMES} <= set(modules)
+    assert not {f"utils.{name}" for name in OLD_NAMES} & set(modules)
     assert {f"utils.commands.{name}" for name in OLD_NAMES} <= set(modules)
     for name in modules:
-        if name not in {f"utils.{old}" for old in OLD_NAMES}:
-            importlib.import_module(name)
-    for name in OLD_NAMES:
-        importlib.import_module(f"utils.commands.{name}")
+        importlib.import_module(name)
     assert utils.predict is utils.deep.predict
     from utils import predict
 
     assert callable(predict) and predict is utils.deep.predict
 
 
-def imports(path: Path):
-    """(modules, names) a Python file imports: ``import M`` and ``from M import ...`` give M, the latter also
-    M.name for each name; relative imports resolved."""
-    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
-    modules, names = set(), set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            modules |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                base = f"{package.rsplit('.', node.level - 1)[0]}.{base}".rstrip(".")
-            modules.add(base)
-            names |= {f"{base}.{alias.name}" for alias in node.names}
-    return modules, names
-
-
-def test_nothing_imports_the_old_names():
-    old = {f"utils.{name}" for name in OLD_NAMES}
-    files = [*ROOT.joinpath("utils").rglob("*.py"), *ROOT.joinpath("tests").rglob("*.py"), ROOT / "conftest.py"]
-    assert ROOT / "utils" / "commands" / "predict.py" in files
-    for path in files:
-        modules, names = imports(path)
-        # `from utils import train` imports the module utils.train; `from utils import predict` is the function.
-        clash = modules & old | names & (old - {"utils.predict"})
-        assert not clash, f"{path.relative_to(ROOT)} imports {sorted(clash)}: run the old names with -m only"
+@pytest.mark.parametrize("name", OLD_NAMES)
+def test_the_old_module_names_cannot_be_imported(name):
+    with pytest.raises(ModuleNotFoundError):
+        importlib.import_module(f"utils.{name}")
+    assert utils.predict is utils.deep.predict
 
 
 # ---------------------------------------------------------------- python -m utils COMMAND
@@ -124,25 +94,13 @@ def test_the_dispatcher_in_process(capsys):
     assert stop.value.code == 0 and capsys.readouterr().out.startswith("usage: python -m utils predict ")
 
 
-# ---------------------------------------------------------------- the old names, and the modules run directly
+# ---------------------------------------------------------------- the old names removed, the modules run directly
 
 @pytest.mark.parametrize("name", OLD_NAMES)
-def test_the_old_names_still_work_after_a_note(name):
+def test_the_old_names_are_gone_and_the_modules_run_directly(name):
     new = run("-m", "utils", name, "--help")
-    old = run("-m", f"utils.{name}", "--help")
     direct = run("-m", f"utils.commands.{name}", "--help")
-    assert new.returncode == old.returncode == direct.returncode == 0
-    assert old.stdout == new.stdout == direct.stdout and f"python -m utils.{name}" not in new.stdout
-    assert old.stderr == note(name) and new.stderr == direct.stderr == ""
-
-
-def test_the_old_names_keep_the_exit_status(tmp_path):
-    result = run("-m", "utils.predict")  # argparse: exit 2
-    assert result.returncode == 2 and result.stdout == ""
-    assert result.stderr == note("predict") + "error: the following arguments are required: PATH (see python -m " \
-                                              "utils predict --help)\n"
-    result = run("-m", "utils.predict", "-p", tmp_path / "none.npz", tmp_path / "photo.jpg")  # a user error: 1
-    assert result.returncode == 1 and result.stdout == ""
-    first, second = result.stderr.splitlines()
-    assert first + "\n" == note("predict")
-    assert second.startswith("error: no parameters file at ") and "python -m utils train --dataset" in second
+    assert new.returncode == direct.returncode == 0 and new.stdout == direct.stdout
+    assert new.stderr == direct.stderr == ""
+    old = run("-m", f"utils.{name}", "--help")
+    assert old.returncode == 1 and old.stdout == "" and f"No module named utils.{name}" in old.stderr

@@ -6,7 +6,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from utils.evaluation import (KEY_ENTRY, cached_experiment, cross_validate, format_mean_sd, image_fingerprints,
+from utils.evaluation import (KEY_ENTRY, cached_experiment, read_experiment_cache, cross_validate, format_mean_sd, image_fingerprints,
                               mcnemar_test, mean_sd, parameter_count, repeated_stratified_kfold, wilson_interval)
 
 
@@ -169,7 +169,7 @@ def test_cached_experiment_uses_the_environment_directory(tmp_path, monkeypatch)
 def test_cached_experiment_never_unpickles_and_refuses_objects(tmp_path):
     path = tmp_path / "evil.npz"
     np.savez(path, **{KEY_ENTRY: np.array(json.dumps({"a": 1})), "x": np.array([{"a": 1}], dtype=object)})
-    with pytest.raises(ValueError, match="allow_pickle"):   # numpy refuses to load the object array
+    with pytest.raises(ValueError, match=r"evil\.npz' is damaged: member 'x\.npy': holds Python objects"):
         cached_experiment("evil", {"a": 1}, lambda: {"x": np.zeros(1)}, directory=tmp_path, retrain=False)
     with pytest.raises(ValueError, match="compute: expected arrays of numbers, booleans or strings"):
         cached_experiment("objects", {}, lambda: {"x": np.array([None], dtype=object)}, directory=tmp_path,
@@ -191,6 +191,121 @@ def test_cached_experiment_file_is_a_plain_npz(tmp_path):
     with zipfile.ZipFile(tmp_path / "plain.npz") as archive:
         assert sorted(archive.namelist()) == sorted([f"{KEY_ENTRY}.npy", "x.npy"])
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file left
+
+
+# ------------------------------------------------------------------ damaged caches and wrong destinations
+
+def _npy_header(shape, descr="<f8"):
+    header = repr({"descr": descr, "fortran_order": False, "shape": shape}).encode()
+    header += b" " * (63 - (10 + len(header)) % 64) + b"\n"
+    return b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header
+
+
+def _damage(path, how):
+    """Make `path` (a good cache) into one kind of damaged cache."""
+    good = path.read_bytes()
+    if how == "truncated":
+        path.write_bytes(good[: len(good) // 2])
+    elif how == "empty":
+        path.write_bytes(b"")
+    elif how == "garbage":
+        path.write_bytes(b"not a zip file at all " * 10)
+    elif how == "a single .npy":
+        path.unlink()
+        np.save(path.with_suffix(""), np.zeros(3))
+        path.with_suffix(".npy").rename(path)
+    elif how == "no key":
+        np.savez(path.with_suffix(""), x=np.zeros(3))
+    elif how == "header claiming a terabyte":
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr(f"{KEY_ENTRY}.npy", _npy_header((), "<U2") + "{}".encode("utf-32-le"))
+            archive.writestr("x.npy", _npy_header((2**37,)) + b"\0" * 64)
+    elif how == "deflate bomb":  # 300 MB of zeros in a file of about 300 kB
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(f"{KEY_ENTRY}.npy", _npy_header((), "<U2") + "{}".encode("utf-32-le"))
+            with archive.open("x.npy", "w", force_zip64=True) as member:
+                member.write(_npy_header((300 * 2**20 // 8,)))
+                for _ in range(300):
+                    member.write(bytes(2**20))
+    elif how == "too many members":
+        np.savez(path.with_suffix(""), **{KEY_ENTRY: np.array("{}")}, **{f"m{i}": np.zeros(1) for i in range(2000)})
+    else:
+        raise AssertionError(how)
+
+
+DAMAGE = {"truncated": "not a readable .npz archive", "empty": "not a readable .npz archive",
+          "garbage": "not a readable .npz archive", "a single .npy": "single .npy array",
+          "no key": "has no '__key__' entry", "header claiming a terabyte": "its header describes 1,099,511,627,776",
+          "deflate bomb": "more than the 268,435,456 an experiment cache may hold",
+          "too many members": "more than the 1,000 an experiment cache may have"}
+
+
+@pytest.mark.parametrize("how", list(DAMAGE))
+def test_a_damaged_cache_is_one_line_naming_it_and_retrain_replaces_it(tmp_path, monkeypatch, how):
+    import utils.evaluation as evaluation
+
+    monkeypatch.setattr(evaluation, "MAX_CACHE_MEMBERS", 1_000)
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"x": np.arange(3)}
+
+    cached_experiment("search", {"k": 1}, compute, directory=tmp_path, retrain=False)
+    path = tmp_path / "search.npz"
+    _damage(path, how)
+    with pytest.raises(evaluation.DamagedCacheError) as error:
+        cached_experiment("search", {"k": 1}, compute, directory=tmp_path, retrain=False)
+    message = str(error.value)
+    assert "\n" not in message and message.startswith(f"experiment cache '{path.as_posix()}' is damaged: ")
+    assert DAMAGE[how] in message and message.endswith("Delete it, or run with RETRAIN=1 to compute it again and "
+                                                       "replace it")
+    assert len(calls) == 1, "nothing was computed: the learner decides"
+    monkeypatch.setenv("RETRAIN", "1")
+    assert cached_experiment("search", {"k": 1}, compute, directory=tmp_path)["x"].tolist() == [0, 1, 2]
+    monkeypatch.delenv("RETRAIN")
+    assert len(calls) == 2 and cached_experiment("search", {"k": 1}, compute, directory=tmp_path)["x"].sum() == 3
+
+
+def test_the_deflate_bomb_is_refused_without_inflating_it(tmp_path):
+    import resource
+
+    path = tmp_path / "bomb.npz"
+    path.write_bytes(b"")
+    _damage(path, "deflate bomb")
+    assert path.stat().st_size < 2**20
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(ValueError, match="bytes uncompressed, more than"):
+        read_experiment_cache(path)
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 50 * 1024  # kB: nothing was inflated
+
+
+def test_a_cache_that_is_a_folder_is_named_before_any_work(tmp_path):
+    (tmp_path / "search.npz").mkdir()
+    calls = []
+    for retrain in (False, True):
+        with pytest.raises(ValueError, match=r"search\.npz'.* is a folder.*remove or rename it") as error:
+            cached_experiment("search", {}, lambda: calls.append(1) or {"x": 1}, directory=tmp_path, retrain=retrain)
+        assert "\n" not in str(error.value)
+    assert not calls and (tmp_path / "search.npz").is_dir()
+
+
+@pytest.mark.parametrize("where", ["a file", "under a file", "a folder at the path"])
+def test_a_destination_that_cannot_be_written_fails_before_the_computation(tmp_path, monkeypatch, where):
+    from utils.atomic import DestinationError
+
+    blocker = tmp_path / "blocker"
+    blocker.write_text("I am a file")
+    folder = {"a file": blocker, "under a file": blocker / "deeper" / "still", "a folder at the path": tmp_path}[where]
+    if where == "a folder at the path":
+        (tmp_path / "search.npz").mkdir()
+    monkeypatch.setenv("EXPERIMENTS_DIR", str(folder))
+    calls = []
+    with pytest.raises(DestinationError, match=r"cannot write .*search\.npz'.*set EXPERIMENTS_DIR to a folder you "
+                                               r"can write") as error:
+        cached_experiment("search", {}, lambda: calls.append(1) or {"x": 1}, retrain=True)
+    assert not calls and "\n" not in str(error.value)
+    assert blocker.read_text() == "I am a file"
 
 
 # ------------------------------------------------------------------ small helpers

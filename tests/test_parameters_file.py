@@ -144,7 +144,7 @@ def test_experiment_cache_is_refused_with_what_it_is(tmp_path):
     path = tmp_path / "results.npz"
     np.savez(path, **{"adam/cost": np.zeros(3), "table": np.array("[]")})
     with pytest.raises(ValueError, match=r"not one written by save_parameters \(keys \['adam/cost', 'table'\]\).*"
-                                         r"Experiment caches .* are not parameter files: read them with np\.load"):
+                                         r"Experiment caches .* are not parameter files: read them with utils\.evaluation\.read_experiment_cache"):
         load_parameters(path)
 
 
@@ -378,6 +378,10 @@ def test_a_user_dict_that_looks_like_an_array_reference_is_refused_on_save(tmp_p
     ({"__array__": "W1"}, r"'__array__' is reserved for references to stored arrays"),
     ({"__array__": "meta.x", "also": 1}, r"'__array__' is reserved for references to stored arrays"),
     ({"__array__": 3}, r"'__array__' is reserved for references to stored arrays"),
+    ({"__array__": [1]}, r"'__array__' is reserved for references to stored arrays"),
+    ({"__array__": {"meta.x": 1}}, r"'__array__' is reserved for references to stored arrays"),
+    ({"__array__": None}, r"'__array__' is reserved for references to stored arrays"),
+    ({"__array__": ["meta.x"]}, r"'__array__' is reserved for references to stored arrays"),
     ({"__array__": "meta.nothing"}, r"refers to the array 'meta\.nothing', which the file does not contain"),
 ])
 def test_array_references_name_only_stored_meta_arrays(tmp_path, reference, match):
@@ -589,3 +593,100 @@ def test_sigterm_handler_is_restored_after_a_save(tmp_path):
     before = signal.getsignal(signal.SIGTERM)
     save_parameters(tmp_path / "net.npz", params())
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+# ------------------------------------------------------------------ the output layer gives class probabilities
+
+@pytest.mark.parametrize("n_out", [1, 2, 3, 10])
+@pytest.mark.parametrize("output", ["sigmoid", "softmax", "relu", "tanh", "leaky_relu"])
+def test_the_output_activation_must_fit_the_classes_on_save_and_load(tmp_path, n_out, output):
+    """One sigmoid unit for two classes, a softmax over C >= 2 units; any other output is not a probability."""
+    dims = [12, 3, n_out]
+    metadata = valid_metadata(dims, activations=["relu", output], class_names=[str(c) for c in range(max(2, n_out))])
+    fits = output == ("sigmoid" if n_out == 1 else "softmax")
+    path = write_raw(tmp_path / "raw.npz", metadata, params(dims))
+    if fits:
+        assert load_parameters(path)[1]["activations"] == ["relu", output]
+        save_parameters(tmp_path / "net.npz", params(dims), activations=["relu", output])
+        return
+    wanted = "sigmoid" if n_out == 1 else "softmax"
+    match = (rf"metadata\['activations'\]: the output layer has {n_out} unit\(s\), so it must be '{wanted}' .*got "
+             rf"'{output}'")
+    with pytest.raises(ValueError, match=rf"raw\.npz': {match}"):
+        load_parameters(path)
+    with pytest.raises(ValueError, match=match):
+        save_parameters(tmp_path / "net.npz", params(dims), activations=["relu", output])
+    assert not (tmp_path / "net.npz").exists()
+
+
+@pytest.mark.parametrize("activations", [None, "relu", "tanh"])
+def test_absent_or_hidden_only_activations_imply_a_sigmoid_output(tmp_path, activations):
+    """Absent (or one hidden-layer name), the output is the course's sigmoid: right for 1 unit, refused for 3."""
+    for n_out, ok in ((1, True), (3, False)):
+        metadata = valid_metadata([12, 3, n_out], class_names=[str(c) for c in range(max(2, n_out))])
+        metadata.pop("activations")
+        if activations is not None:
+            metadata["activations"] = activations
+        path = write_raw(tmp_path / f"raw{n_out}.npz", metadata, params([12, 3, n_out]))
+        if ok:
+            load_parameters(path)
+        else:
+            with pytest.raises(ValueError, match=r"must be 'softmax' .*got 'sigmoid'"):
+                load_parameters(path)
+
+
+# ------------------------------------------------------------------ crafted metadata: one ValueError, never a crash
+
+def _random_json(rng, depth=0):
+    """A random JSON value, biased towards what trips readers: references, wrong types, odd strings."""
+    choice = rng.integers(0, 12 if depth < 3 else 7)
+    simple = [None, True, -1, 0, 3, 1e308, float("nan"), "", "x\x1b[2J\n", "meta.x", "__array__", [], {}]
+    if choice < 7:
+        return simple[rng.integers(0, len(simple))]
+    if choice == 7:
+        return {"__array__": _random_json(rng, depth + 1)}
+    if choice == 8:
+        return [_random_json(rng, depth + 1) for _ in range(rng.integers(0, 3))]
+    if choice == 9:
+        return {"__array__": "meta.x"}
+    keys = ["__array__", "image_size", "scaling", "mean", "estimate", "cost", "test", "a"]
+    return {keys[rng.integers(0, len(keys))]: _random_json(rng, depth + 1) for _ in range(rng.integers(1, 3))}
+
+
+def test_crafted_metadata_is_loaded_or_refused_with_one_value_error(tmp_path):
+    """600 files whose metadata entries (known keys and others) hold random JSON: each one loads, or is
+    refused with a ValueError naming the file; never a TypeError, KeyError or other crash. The loaded
+    ones are then fed to the readers of metadata (NeuralNetwork.load, predict_images)."""
+    from utils.network import NeuralNetwork
+
+    rng = np.random.default_rng(0)
+    keys = [*fmt.SCHEMA, "notes", "preprocessing", "preprocessing.mean", "history.cost", "accuracies.test",
+            "expected_accuracy.low"]
+    outcomes = {"loaded": 0, "refused": 0}
+    photos = np.zeros((2, 2, 2, 3), np.uint8)
+    for case in range(600):
+        metadata = valid_metadata(class_names=["non-cat", "cat"], history={"cost": [0.5]}, accuracies={"test": 0.5})
+        for _ in range(rng.integers(1, 3)):
+            key = keys[rng.integers(0, len(keys))]
+            outer, _, inner = key.partition(".")
+            if inner:
+                node = metadata.setdefault(outer, {})
+                if isinstance(node, dict):
+                    node[inner] = _random_json(rng)
+            else:
+                metadata[outer] = _random_json(rng)
+        path = write_raw(tmp_path / f"case{case}.npz", json.dumps(metadata), **{"meta.x": np.zeros(2)})
+        try:
+            parameters, loaded = load_parameters(path)
+        except ValueError as error:
+            assert f"case{case}.npz" in str(error) and "\n" not in str(error), error
+            outcomes["refused"] += 1
+            continue
+        outcomes["loaded"] += 1
+        try:
+            NeuralNetwork.load(path)
+            predict_images(photos, parameters, loaded)
+        except ValueError:
+            pass
+        path.unlink()
+    assert outcomes["loaded"] > 20 and outcomes["refused"] > 300, outcomes  # both paths exercised

@@ -190,3 +190,78 @@ def test_predict_images_on_grey_pictures():
                                                 "activations": ["relu", "softmax"]})
     assert probs.shape == (10, 3)
     np.testing.assert_allclose(probs.sum(axis=0), 1.0, rtol=1e-5)
+
+
+# ------------------------------------------------------------------ load_saved: how the notebooks reuse a saved network
+
+def _a_saved_network(path):
+    from utils.persistence import save_parameters
+
+    rng = np.random.default_rng(0)
+    parameters = {"W1": rng.normal(size=(3, 12)), "b1": np.zeros((3, 1)), "W2": rng.normal(size=(1, 3)),
+                  "b2": np.zeros((1, 1))}
+    save_parameters(path, parameters, activations=["relu", "sigmoid"])
+    return parameters
+
+
+def test_load_saved_reuses_a_good_file_and_says_train_when_missing_or_retrain(tmp_path, monkeypatch):
+    from utils.persistence import load_saved
+
+    path = tmp_path / "net.npz"
+    assert load_saved(path) is None and not path.exists()  # missing: train it (nothing is written here)
+    parameters = _a_saved_network(path)
+    monkeypatch.delenv("RETRAIN", raising=False)
+    loaded, metadata = load_saved(path, expected_layer_dims=[12, 3, 1])
+    assert np.array_equal(loaded["W1"], parameters["W1"]) and metadata["activations"] == ["relu", "sigmoid"]
+    assert load_saved(path, retrain=True) is None
+    monkeypatch.setenv("RETRAIN", "1")
+    assert load_saved(path) is None
+    assert load_saved(path, retrain=False) is not None
+    with pytest.raises(ValueError, match="retrain: expected True, False or None"):
+        load_saved(path, retrain="yes")
+
+
+@pytest.mark.parametrize("damage", ["truncated", "empty", "garbage", "experiment cache", "other layer sizes"])
+def test_a_damaged_saved_network_is_one_line_and_retrain_replaces_it(tmp_path, monkeypatch, damage):
+    from utils.persistence import load_saved
+
+    monkeypatch.delenv("RETRAIN", raising=False)
+    path = tmp_path / "net.npz"
+    _a_saved_network(path)
+    if damage == "truncated":
+        path.write_bytes(path.read_bytes()[:300])
+    elif damage == "empty":
+        path.write_bytes(b"")
+    elif damage == "garbage":
+        path.write_bytes(b"\x1b[2J not a zip\n" * 20)
+    elif damage == "experiment cache":
+        np.savez(tmp_path / "net", __key__=np.array("{}"), x=np.zeros(3))
+    dims = [12, 5, 1] if damage == "other layer sizes" else None
+    with pytest.raises(ValueError) as error:
+        load_saved(path, expected_layer_dims=dims)
+    message = str(error.value)
+    assert "\n" not in message and "\x1b" not in message and str(path) in message
+    assert message.endswith(f"The saved network '{path.as_posix()}' cannot be used: delete it, or run with RETRAIN=1 "
+                            "to train it again and replace it")
+    assert load_saved(path, retrain=True, expected_layer_dims=dims) is None  # RETRAIN=1: not read, to be replaced
+    _a_saved_network(path)
+    assert load_saved(path) is not None
+
+
+@pytest.mark.parametrize("where", ["a file as the folder", "under a file", "a folder at the path"])
+def test_the_destination_is_checked_before_the_training(tmp_path, where):
+    from utils.persistence import load_saved, save_parameters
+
+    blocker = tmp_path / "blocker"
+    blocker.write_text("keep me")
+    path = {"a file as the folder": blocker / "net.npz", "under a file": blocker / "a" / "b" / "net.npz",
+            "a folder at the path": tmp_path / "net.npz"}[where]
+    if where == "a folder at the path":
+        path.mkdir()
+    for retrain in (False, True):
+        with pytest.raises(ValueError) as error:
+            load_saved(path, retrain=retrain)
+        assert "\n" not in str(error.value) and "net.npz" in str(error.value)
+    with pytest.raises(ValueError, match=r"path: .*net\.npz'"):
+        save_parameters(path, {"W1": np.zeros((1, 2)), "b1": np.zeros((1, 1))})
+    assert blocker.read_text() == "keep me"

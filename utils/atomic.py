@@ -2,6 +2,7 @@
 
 Readers see the old file or the new one, never half of one; a failed, interrupted
 (Ctrl-C) or terminated (SIGTERM) write leaves the old file and no temporary file.
+`check_writable(path)` tells, before any long work, whether the write will be possible.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 import os
 import secrets
 import signal
+import stat
+import tempfile
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -63,4 +66,41 @@ def _sigterm_raises():
         signal.signal(signal.SIGTERM, previous)
 
 
-__all__ = ["write_atomically"]
+class DestinationError(ValueError):
+    """A file cannot be written where it is asked for: said before the work that would produce it."""
+
+
+def check_writable(path, fix: str = "choose a folder you can write") -> Path:
+    """`path` as a Path if `write_atomically(path, ...)` can succeed there, else a one-line DestinationError.
+
+    Checked: `path` is not a folder nor a special file; its folder exists and is a folder, or can be
+    created (the nearest existing ancestor is a folder); a file can be made in it (tried with an unnamed
+    temporary file, so permissions, ACLs and read-only file systems all count). `fix` ends the message,
+    e.g. "set EXPERIMENTS_DIR to a folder you can write". Run it before the work whose result goes to
+    `path`, so that a wrong destination costs a second, not an hour of training.
+    """
+    path = Path(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        info = None
+    except OSError as error:  # a symbolic-link loop, a component that is a file, no permission ...
+        raise DestinationError(f"cannot write {str(path)!r}: {error.strerror}; {fix}") from None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise DestinationError(f"cannot write {str(path)!r}: it is a folder; remove or rename it, or {fix}")
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        raise DestinationError(f"cannot write {str(path)!r}: it is not a regular file (a device, pipe or socket); "
+                               f"{fix}")
+    folder = next((f for f in (path.parent, *path.parent.parents) if os.path.lexists(f)), Path("."))
+    if not folder.is_dir():
+        raise DestinationError(f"cannot write {str(path)!r}: {str(folder)!r} is a file, not a folder; {fix}")
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        raise DestinationError(f"cannot write {str(path)!r}: no file can be made in {str(folder)!r} "
+                               f"({error.strerror}); {fix}") from None
+    return path
+
+
+__all__ = ["write_atomically", "check_writable", "DestinationError"]

@@ -23,12 +23,13 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .atomic import write_atomically
+from .atomic import check_writable, write_atomically
+from .npz import ArchiveError, read_npz
+from .paths import DEFAULT_EXPERIMENTS_DIR, experiments_dir, retrain_requested  # noqa: F401  (re-exported)
 from .checks import check_bool, check_callable, check_layer_dims, check_positive_int, check_seed, got
 from .datasets.splits import stratify
 
 KEY_ENTRY = "__key__"  # the member of a cached experiment's .npz that holds its key (JSON text)
-DEFAULT_EXPERIMENTS_DIR = "experiments_saved"
 
 
 def _count(value, name):
@@ -188,11 +189,6 @@ def cross_validate(fit_and_score, X, Y, folds):
     return np.array(scores)
 
 
-def experiments_dir(directory=None) -> Path:
-    """Where cached experiments live: `directory`, else $EXPERIMENTS_DIR, else experiments_saved/ (relative to cwd)."""
-    return Path(directory if directory is not None else os.environ.get("EXPERIMENTS_DIR", DEFAULT_EXPERIMENTS_DIR))
-
-
 def _key_text(key):
     try:
         return json.dumps(key, sort_keys=True)
@@ -200,14 +196,42 @@ def _key_text(key):
         raise ValueError(f"key: expected a JSON-compatible dict of the experiment's settings, got {got(key)}") from None
 
 
-def _read_cache(path):
-    """(key text, results) from a cached experiment file, or (None, None) when there is none."""
-    if not path.exists():
+#: Limits of an experiment cache, checked from the zip directory and the .npy headers before any data
+#: is read (`utils.npz`, the reader parameter files use too). The largest cache of the project holds
+#: 0.6 MB; 256 MiB leaves room for much larger searches and refuses a small file that would inflate
+#: to gigabytes in memory.
+MAX_CACHE_BYTES = 256 * 1024**2
+MAX_CACHE_MEMBERS = 100_000
+
+
+class DamagedCacheError(ValueError):
+    """An experiment cache that cannot be read; the message names it and the way out."""
+
+
+def read_experiment_cache(path):
+    """(key text, results) of the experiment cache at `path`, or (None, None) when there is no file.
+
+    Read under `MAX_CACHE_BYTES` / `MAX_CACHE_MEMBERS` with every .npy header checked before any data
+    (`utils.npz.read_npz`, allow_pickle=False). A file that cannot be read (truncated, empty, a folder,
+    not an .npz, over the limits, without its key) is a `DamagedCacheError` naming the file and how to
+    recover: delete it, or run with RETRAIN=1, which computes the experiment again and replaces it.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise DamagedCacheError(f"experiment cache {path.as_posix()!r} is a folder, not a file: remove or rename it "
+                                "(RETRAIN=1 does not replace a folder)")
+    try:
+        arrays = read_npz(path, MAX_CACHE_BYTES, MAX_CACHE_MEMBERS, kinds="biufcUS", what="an experiment cache")
+        key = arrays.pop(KEY_ENTRY, None)
+        if key is None or key.shape != () or key.dtype.kind != "U":
+            raise ArchiveError(f"it has no {KEY_ENTRY!r} entry (the settings it was computed with); it was not "
+                               "written by cached_experiment")
+    except FileNotFoundError:
         return None, None
-    with np.load(path, allow_pickle=False) as data:
-        if KEY_ENTRY not in data.files:
-            return None, None
-        return str(data[KEY_ENTRY]), {name: data[name] for name in data.files if name != KEY_ENTRY}
+    except ArchiveError as error:
+        raise DamagedCacheError(f"experiment cache {path.as_posix()!r} is damaged: {' '.join(str(error).split())}. "
+                                "Delete it, or run with RETRAIN=1 to compute it again and replace it") from None
+    return str(key[()]), arrays
 
 
 def cached_experiment(name, key, compute, directory=None, retrain=None, verbose=False):
@@ -217,7 +241,13 @@ def cached_experiment(name, key, compute, directory=None, retrain=None, verbose=
     the file, and when the stored key differs (or `retrain` is true; default: the environment
     variable RETRAIN is "1") `compute()` runs again. compute() returns {name: array-like} of
     numbers, booleans or strings (no objects: the file is written with numpy.savez through
-    `write_atomically` and read with allow_pickle=False). Returns {name: np.ndarray}.
+    `write_atomically` and read with allow_pickle=False, see `read_experiment_cache`). Returns
+    {name: np.ndarray}.
+
+    Nothing is lost: before `compute()` runs, the destination is checked (`check_writable`: not a
+    folder, its folder writable), so a wrong EXPERIMENTS_DIR fails in a second, not after the
+    experiment; a damaged cache stops with one line naming it and the way out, unless `retrain`,
+    which computes the results again and replaces it.
     """
     if not isinstance(name, str) or not name or "/" in name or "\\" in name or name.startswith("."):
         raise ValueError(f"name: expected a file name without folders, e.g. 'search', got {got(name)}")
@@ -225,14 +255,16 @@ def cached_experiment(name, key, compute, directory=None, retrain=None, verbose=
         raise ValueError(f"key: expected a dict of the experiment's settings, got {got(key)}")
     key_text = _key_text(key)
     check_callable(compute, "compute", allow_none=False)
-    retrain = os.environ.get("RETRAIN") == "1" if retrain is None else check_bool(retrain, "retrain")
+    retrain = retrain_requested(None if retrain is None else check_bool(retrain, "retrain"))
     path = experiments_dir(directory) / f"{name}.npz"
     if not retrain:
-        stored_key, results = _read_cache(path)
+        stored_key, results = read_experiment_cache(path)
         if stored_key == key_text:
             if verbose:
                 print(f"loaded {path.as_posix()} (RETRAIN=1 recomputes it)")
             return results
+    where = "pass another directory=" if directory is not None else "set EXPERIMENTS_DIR to a folder you can write"
+    check_writable(path, f"{where} (the results of {name!r} are saved there)")
     results = compute()
     if not isinstance(results, dict) or not all(isinstance(k, str) and k and k != KEY_ENTRY for k in results):
         raise ValueError(f"compute: expected it to return a dict {{name: array}} with string names, got {got(results)}")
@@ -306,4 +338,5 @@ def image_fingerprints(images):
 
 __all__ = ["wilson_interval", "McNemarResult", "mcnemar_test", "mean_sd", "format_mean_sd",
            "repeated_stratified_kfold", "cross_validate", "experiments_dir", "cached_experiment",
+           "read_experiment_cache", "DamagedCacheError", "MAX_CACHE_BYTES",
            "over_seeds", "by_contender", "parameter_count", "image_fingerprints"]

@@ -19,11 +19,14 @@ write never destroys a good file nor leaves a temporary one behind.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from .deep import L_model_forward, layer_dims_of
 from .parameters_file import (FORMAT_VERSION, check_save_path, check_weights, encode_metadata,
                               read_parameters_file, write_atomically)
+from .paths import retrain_requested
 from .preprocessing import preprocess_images
 
 
@@ -64,6 +67,32 @@ def load_parameters(path, expected_layer_dims=None):
     if expected_layer_dims is not None:
         check_shapes(parameters, expected_layer_dims)
     return parameters, metadata
+
+
+def load_saved(path, retrain=None, expected_layer_dims=None):
+    """(parameters, metadata) of the saved network at `path` to reuse, or None: train it and save it there.
+
+    How the notebooks reuse what they trained before. None when the file does not exist, or when
+    `retrain` (default: the environment's RETRAIN=1) asks to train again; then `path` is checked
+    first (`utils.atomic.check_writable`), so a destination that cannot be written (a folder, a
+    PARAMETERS_DIR that is a file or read-only) fails now, in a second, not after the training.
+    A file that exists but cannot be used (damaged, not a parameters file, other layer sizes than
+    `expected_layer_dims`) is one ValueError naming it and the way out: delete it, or RETRAIN=1,
+    which does not read it at all and replaces it with the network trained again.
+    """
+    path = Path(path)
+    if path.is_dir():  # neither usable nor replaceable: say so whatever RETRAIN says
+        check_save_path(path)
+    if not retrain_requested(retrain):
+        try:
+            return load_parameters(path, expected_layer_dims)
+        except FileNotFoundError:
+            pass
+        except ValueError as error:
+            raise ValueError(f"{' '.join(str(error).split())}. The saved network {path.as_posix()!r} cannot be "
+                             "used: delete it, or run with RETRAIN=1 to train it again and replace it") from None
+    check_save_path(path)
+    return None
 
 
 def check_shapes(parameters, expected_layer_dims):

@@ -12,11 +12,10 @@ also run as ``python -m utils.commands.train`` ...; what they share is in
 `utils.cli`. `main` here picks the command; a command's module is imported
 only when it runs.
 
-Old names: the commands used to be ``python -m utils.train``, ``utils.compare``
-and ``utils.predict``. Those still run them, after a note on stderr
-(`run_old_name`), and will be removed in a later version. The modules
-moved here because a module ``utils.predict``, once imported, hides the course's
-function ``utils.predict`` (`utils.deep.predict`) behind the same name.
+The commands live here, not as ``utils/train.py`` ..., because a module ``utils.predict``,
+once imported, would hide the course's function ``utils.predict`` (`utils.deep.predict`)
+behind the same name. The old names ``python -m utils.train``, ``utils.compare`` and
+``utils.predict`` were removed in December 2026, after their notice period.
 """
 
 from __future__ import annotations
@@ -79,9 +78,3 @@ def main(argv=None) -> int:
     print(f"error: {message} (see {PROG} --help)", file=sys.stderr)
     return 2
 
-
-def run_old_name(name: str):
-    """``python -m utils.<name>`` (the old name): a note on stderr, then the command; exits with its status."""
-    print(f"note: 'python -m utils.{name}' is now '{PROG} {name}'; the old name will be removed in a later version",
-          file=sys.stderr, flush=True)
-    sys.exit(run_command(name, sys.argv[1:]))

@@ -47,5 +47,6 @@ from .reading import (Header, _read_archive, _read_metadata_text, check_readable
 from .schema import (ARRAY_PREFIX, ARRAY_REF, FORMAT_VERSION, LAYER_KINDS, MAX_ABS_WEIGHT,  # noqa: F401
                      MAX_ARCHIVE_BYTES, MAX_MEMBERS, MAX_METADATA_CHARS, MAX_METADATA_DEPTH, METADATA_ARRAY_KINDS,
                      METADATA_KEY, PREPROCESSING_SCHEMA, SCHEMA, EXPECTED_ACCURACY_SCHEMA, RENAMED_KEYS, WEIGHT_DTYPES, Field, ParametersFileError,
+                     check_output_layer, output_activation_for,
                      _fail, _json_type, _where, check_weight_members, check_weight_values, check_weights)
 from .writing import check_save_path, write_atomically  # noqa: F401

@@ -15,7 +15,8 @@ from ..preprocessing import SCALINGS
 from .schema import (ARRAY_PREFIX, ARRAY_REF, FORMAT_VERSION, LAYER_KINDS, MAX_ARCHIVE_BYTES, MAX_METADATA_CHARS,
                      MAX_METADATA_DEPTH, METADATA_ARRAY_KINDS, METADATA_KEY, PREPROCESSING_SCHEMA, SCHEMA,
                      EXPECTED_ACCURACY_SCHEMA, RENAMED_KEYS,
-                     ParametersFileError, _fail, _is_real_float, _json_type, _where, check_weight_members)
+                     ParametersFileError, _fail, _is_real_float, _json_type, _where, check_output_layer,
+                     check_weight_members)
 
 
 # ------------------------------------------------------------------ metadata: encoding (save)
@@ -127,7 +128,8 @@ def array_references(tree) -> list:
         node = stack.pop()
         if isinstance(node, dict):
             if ARRAY_REF in node:
-                found.append(node[ARRAY_REF])
+                if isinstance(node[ARRAY_REF], str):  # anything else is refused by check_metadata, by name
+                    found.append(node[ARRAY_REF])
             else:
                 stack.extend(node.values())
         elif isinstance(node, list):
@@ -161,7 +163,7 @@ def check_metadata(tree, members: dict) -> None:
     dims = _check_layer_dims(tree["layer_dims"])
     kinds = _check_layer_kinds(tree.get("layer_kinds"), len(dims) - 1)
     check_weight_members(dims, kinds, members)
-    _check_activations(tree.get("activations"), len(dims) - 1)
+    _check_activations(tree.get("activations"), len(dims) - 1, dims[-1])
     _check_preprocessing(tree.get("preprocessing"), dims[0], members)
     _check_classes(tree, dims[-1])
     _check_numbers(tree)
@@ -218,19 +220,25 @@ def _check_layer_dims(dims) -> list:
 def _check_layer_kinds(kinds, L: int):
     if kinds is None:
         return None
-    if len(kinds) != L or not all(k in LAYER_KINDS for k in kinds):
+    if len(kinds) != L or not all(isinstance(k, str) and k in LAYER_KINDS for k in kinds):
         _fail(f"metadata['layer_kinds']: expected {L} names from {sorted(LAYER_KINDS)} (one per layer), got "
               f"{_short(kinds)}; a file with other layer kinds needs a newer utils")
     return kinds
 
 
-def _check_activations(activations, L: int) -> None:
+def _check_activations(activations, L: int, n_out: int) -> None:
+    """Known names, one per layer (or one hidden-layer name), and an output layer that fits the classes.
+
+    Absent activations mean the course's relu ... relu, sigmoid, which fits one output unit only.
+    """
     if activations is None:
+        check_output_layer(n_out, "sigmoid", "metadata['activations'] (absent: relu ..., sigmoid)")
         return
     try:
-        resolve_activations(activations if isinstance(activations, str) else list(activations), L)
+        names = resolve_activations(activations if isinstance(activations, str) else list(activations), L)
     except (ValueError, TypeError) as error:
         _fail(f"metadata['activations']: {error}")
+    check_output_layer(n_out, names[-1])
 
 
 def _check_preprocessing(recipe, n_x: int, members: dict) -> None:

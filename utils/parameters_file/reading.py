@@ -2,35 +2,21 @@
 
 from __future__ import annotations
 
-import errno
-import math
 import re
-import stat
 import zipfile
-import zlib
-from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
+from .. import npz
 from .metadata import (array_references, check_metadata, check_metadata_arrays, parse_metadata, rename_old_keys,
                        resolve_arrays)
 from .schema import (ARRAY_PREFIX, MAX_ARCHIVE_BYTES, MAX_METADATA_CHARS, MAX_MEMBERS, METADATA_KEY,
                      ParametersFileError, _fail, check_weight_values)
 
 # ------------------------------------------------------------------ reading a file
+# The archive-level limits (path, zip directory, .npy headers) are `utils.npz`'s, shared with the
+# notebooks' experiment caches; this module adds the parameter file's members and metadata.
 
-@dataclass(frozen=True)
-class Header:
-    """What the .npy header of a member says, and how many data bytes the member really stores."""
-
-    shape: tuple
-    dtype: np.dtype
-    stored: int
-
-    @property
-    def nbytes(self) -> int:
-        return math.prod(self.shape) * self.dtype.itemsize
+WHAT = "a parameters file"
 
 
 def check_readable_path(path) -> Path:
@@ -39,23 +25,10 @@ def check_readable_path(path) -> Path:
     A missing file raises FileNotFoundError; a folder, a symbolic-link loop, a device or
     an unreadable path ParametersFileError (a ValueError).
     """
-    path = Path(path)
     try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise FileNotFoundError(f"path: no parameters file at {str(path)!r}") from None
-    except OSError as error:
-        if error.errno == errno.ELOOP:
-            _fail(f"path: {str(path)!r} is a symbolic link that loops back on itself; point it at a real .npz file")
-        _fail(f"path: {str(path)!r} cannot be read ({error.strerror}); check the name and the permissions")
-    if stat.S_ISDIR(info.st_mode):
-        _fail(f"path: {str(path)!r} is a folder, not a parameters file; pass one of the .npz files in it")
-    if not stat.S_ISREG(info.st_mode):
-        _fail(f"path: {str(path)!r} is not a regular file (a device, pipe or socket); pass an .npz file")
-    if info.st_size > MAX_ARCHIVE_BYTES:
-        _fail(f"path: {str(path)!r} has {info.st_size:,} bytes, more than the {MAX_ARCHIVE_BYTES:,} a parameters "
-              "file may hold")
-    return path
+        return npz.check_readable_path(path, MAX_ARCHIVE_BYTES, WHAT)
+    except npz.ArchiveError as error:
+        raise ParametersFileError(str(error)) from None
 
 
 def read_parameters_file(path):
@@ -63,16 +36,14 @@ def read_parameters_file(path):
     path = check_readable_path(path)
     shown = str(path)
     try:
-        with open(path, "rb") as f:
-            if f.read(6) == b"\x93NUMPY":
-                raise ValueError("it holds a single .npy array, not an .npz archive")
-        with zipfile.ZipFile(path) as archive:
-            return _read_archive(archive)
-    except ParametersFileError as error:
-        raise ParametersFileError(f"path: {shown!r}: {error}") from None
-    except (ValueError, OSError, EOFError, NotImplementedError, zipfile.BadZipFile, zlib.error) as error:
-        raise ParametersFileError(f"path: {shown!r} is not a readable .npz parameters file ({error}); pass a file "
-                                  "written by save_parameters, or save it again if it was cut short") from None
+        return npz.open_archive(path, _read_archive)
+    except (ParametersFileError, npz.ArchiveError) as error:
+        text = str(error)
+        if text.startswith("not a readable .npz archive"):
+            raise ParametersFileError(f"path: {shown!r} is not a readable .npz parameters file"
+                                      f"{text.removeprefix('not a readable .npz archive')}; pass a file written by "
+                                      "save_parameters, or save it again if it was cut short") from None
+        raise ParametersFileError(f"path: {shown!r}: {text}") from None
 
 
 def _read_archive(archive: zipfile.ZipFile):
@@ -95,53 +66,21 @@ _MEMBER = re.compile(r"(?P<name>[Wb][1-9][0-9]*|__metadata__|meta\..+)\.npy", re
 
 def list_members(archive: zipfile.ZipFile) -> dict:
     """{member name without .npy: ZipInfo}, refusing archives that are not parameter files or too large."""
-    infos = archive.infolist()
-    names = [info.filename.removesuffix(".npy") for info in infos]
+    names = [info.filename.removesuffix(".npy") for info in archive.infolist()]
     if METADATA_KEY not in names:
         listing = sorted(names)[:10] + (["..."] if len(names) > 10 else [])
         _fail(f"an .npz file but not one written by save_parameters (keys {listing}): it has no {METADATA_KEY} "
-              "member. Experiment caches (np.savez of results) are not parameter files: read them with np.load")
-    if len(infos) > MAX_MEMBERS:
-        _fail(f"{len(infos):,} members, more than the {MAX_MEMBERS:,} a parameters file may have")
-    unknown = sorted(info.filename for info in infos if not _MEMBER.fullmatch(info.filename))
+              "member. Experiment caches (np.savez of results) are not parameter files: read them with "
+              "utils.evaluation.read_experiment_cache")
+    members = npz.check_directory(archive, MAX_MEMBERS, MAX_ARCHIVE_BYTES, WHAT)
+    unknown = sorted(info.filename for info in members.values() if not _MEMBER.fullmatch(info.filename))
     if unknown:
         _fail(f"members {unknown[:10]} are not part of the format (W1, b1, ..., {METADATA_KEY}, meta.*); "
               "this is not a file written by save_parameters")
-    if len(set(names)) != len(names):
-        _fail("some members appear twice in the archive; the file was not written by save_parameters")
-    total = sum(info.file_size for info in infos)
-    if total > MAX_ARCHIVE_BYTES:
-        _fail(f"its members hold {total:,} bytes uncompressed, more than the {MAX_ARCHIVE_BYTES:,} a parameters "
-              "file may hold")
-    for info in infos:
-        if info.flag_bits & 0x61 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            _fail(f"member {info.filename!r} is encrypted, patched or compressed with an unsupported method; "
-                  "write parameter files with save_parameters")
-    return dict(zip(names, infos))
+    return members
 
 
-def read_header(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Header:
-    """Shape and dtype from a member's .npy header, without reading its data."""
-    with archive.open(info) as f:
-        version = np.lib.format.read_magic(f)
-        readers = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
-        if version not in readers:
-            _fail(f"member {info.filename!r}: .npy format version {version} is not used by numpy.savez for numbers")
-        shape, _, dtype = readers[version](f)
-        header = Header(tuple(shape), dtype, info.file_size - f.tell())
-    if dtype.hasobject or any(n < 0 for n in header.shape):
-        _fail(f"member {info.filename!r}: holds Python objects (dtype {dtype}) or a negative shape "
-              f"{header.shape}; parameter files hold numbers only")
-    if header.nbytes != header.stored:
-        _fail(f"member {info.filename!r}: its header describes {header.nbytes:,} bytes of data ({dtype}, shape "
-              f"{header.shape}) but it stores {header.stored:,}; the file is corrupt")
-    return header
-
-
-def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> np.ndarray:
-    """The array of a member, once `read_header` has checked it (never unpickles)."""
-    with archive.open(info) as f:
-        return np.lib.format.read_array(f, allow_pickle=False)
+read_header, read_member, Header = npz.read_header, npz.read_member, npz.Header
 
 
 def _read_metadata_text(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str:

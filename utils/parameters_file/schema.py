@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..npz import ArchiveError
+
 FORMAT_VERSION = 1
 METADATA_KEY = "__metadata__"
 ARRAY_PREFIX = "meta."
@@ -32,7 +34,29 @@ def _dense_shapes(n_in: int, n_out: int) -> dict:
 LAYER_KINDS = {"dense": _dense_shapes}
 
 
-class ParametersFileError(ValueError):
+#: The output layer's activation a classifier of C classes needs: one sigmoid unit gives P(class 1) of
+#: two classes; C >= 2 softmax units give one probability per class. Any other output (relu, tanh, a
+#: sigmoid over several units, a softmax over one) does not give class probabilities.
+def output_activation_for(n_out: int) -> str:
+    """The output activation a classifier with `n_out` output units must have: "sigmoid" for 1, else "softmax"."""
+    return "sigmoid" if n_out == 1 else "softmax"
+
+
+def check_output_layer(n_out: int, activation, where: str = "metadata['activations']") -> None:
+    """Refuse an output layer whose activation does not turn its `n_out` units into class probabilities.
+
+    The one rule for every saved network, whatever its layers: a dense stack today, a stack of layer
+    kinds later (call it with the last layer's width and activation).
+    """
+    wanted = output_activation_for(n_out)
+    if activation != wanted:
+        classes = "two classes" if n_out == 1 else f"{n_out} classes"
+        _fail(f"{where}: the output layer has {n_out} unit(s), so it must be {wanted!r} to give the probabilities "
+              f"of {classes}, got {activation!r}; a classifier's file must record the activations it was trained "
+              "with")
+
+
+class ParametersFileError(ArchiveError):
     """A parameters file, or what is about to be saved as one, breaks the format."""
 
 

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..atomic import write_atomically  # noqa: F401  (re-exported)
+from ..atomic import DestinationError, check_writable, write_atomically  # noqa: F401  (re-exported)
 from .schema import _fail
 
 # ------------------------------------------------------------------ writing a file
 
 def check_save_path(path) -> Path:
-    """`path` as a Path ending in .npz that is not a folder."""
+    """`path` as a Path ending in .npz that is not a folder, in a folder where it can be written."""
     path = Path(path)
     if path.suffix != ".npz":
         _fail(f"path: expected a file name ending in .npz, got {str(path)!r}")
     if path.is_dir():
         _fail(f"path: {str(path)!r} is a folder; pass a file name ending in .npz")
+    try:
+        check_writable(path, "save it in a folder you can write (the notebooks: PARAMETERS_DIR=folder)")
+    except DestinationError as error:
+        _fail(f"path: {error}")
     return path
