@@ -21,5 +21,9 @@ REQUIREMENTS=${1:-requirements.txt}
   | grep -v "^WARNING: Location" || true
 .venv/bin/python -c "import numpy, h5py, PIL, matplotlib, tqdm, ipywidgets" \
   || { echo "error: installing $REQUIREMENTS failed; see pip's messages above" >&2; exit 1; }
+# nbgrader (development requirements) brings JupyterLab menus a learner does not need: hidden unless TEACHER=1.
+if .venv/bin/python -c "import nbgrader" 2>/dev/null; then
+  .venv/bin/python scripts/nbgrader_ui.py "$([ "${TEACHER:-0}" = 1 ] && echo on || echo off)"
+fi
 export PATH="$PWD/.venv/bin:$PATH"
 export VIRTUAL_ENV="$PWD/.venv"

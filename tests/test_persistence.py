@@ -211,7 +211,7 @@ def test_load_saved_reuses_a_good_file_and_says_train_when_missing_or_retrain(tm
     assert load_saved(path) is None and not path.exists()  # missing: train it (nothing is written here)
     parameters = _a_saved_network(path)
     monkeypatch.delenv("RETRAIN", raising=False)
-    loaded, metadata = load_saved(path, expected_layer_dims=[12, 3, 1])
+    loaded, metadata = load_saved(path, lambda p: load_parameters(p, expected_layer_dims=[12, 3, 1]))
     assert np.array_equal(loaded["W1"], parameters["W1"]) and metadata["activations"] == ["relu", "sigmoid"]
     assert load_saved(path, retrain=True) is None
     monkeypatch.setenv("RETRAIN", "1")
@@ -237,15 +237,27 @@ def test_a_damaged_saved_network_is_one_line_and_retrain_replaces_it(tmp_path, m
     elif damage == "experiment cache":
         np.savez(tmp_path / "net", __key__=np.array("{}"), x=np.zeros(3))
     dims = [12, 5, 1] if damage == "other layer sizes" else None
+    load = lambda p: load_parameters(p, expected_layer_dims=dims)  # noqa: E731
     with pytest.raises(ValueError) as error:
-        load_saved(path, expected_layer_dims=dims)
+        load_saved(path, load)
     message = str(error.value)
     assert "\n" not in message and "\x1b" not in message and str(path) in message
     assert message.endswith(f"The saved network '{path.as_posix()}' cannot be used: delete it, or run with RETRAIN=1 "
                             "to train it again and replace it")
-    assert load_saved(path, retrain=True, expected_layer_dims=dims) is None  # RETRAIN=1: not read, to be replaced
+    assert load_saved(path, load, retrain=True) is None  # RETRAIN=1: not read, to be replaced
     _a_saved_network(path)
     assert load_saved(path) is not None
+
+
+def test_load_saved_reads_with_the_loader_it_is_given(tmp_path, monkeypatch):
+    from utils.network import NeuralNetwork
+    from utils.persistence import load_saved
+
+    monkeypatch.delenv("RETRAIN", raising=False)
+    path = tmp_path / "net.npz"
+    _a_saved_network(path)
+    model = load_saved(path, NeuralNetwork.load)
+    assert isinstance(model, NeuralNetwork) and model.layer_dims_ == [12, 3, 1]
 
 
 @pytest.mark.parametrize("where", ["a file as the folder", "under a file", "a folder at the path"])

@@ -71,3 +71,24 @@ def test_start_sh_serves_the_main_notebook(tmp_path):
     if os.geteuid() == 0:
         assert "running as root (as in a container)" in output, output[-2000:]
     assert "Running as root is not recommended" not in output, output[-2000:]
+
+
+def test_nbgrader_ui_is_hidden_from_learners_and_shown_to_teachers(tmp_path):
+    """scripts/env.sh switches nbgrader's lab and server extensions off (learners) or on (TEACHER=1)."""
+    import importlib.util
+    import json
+
+    spec = importlib.util.spec_from_file_location("nbgrader_ui", ROOT / "scripts" / "nbgrader_ui.py")
+    ui = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ui)
+    page = tmp_path / "etc" / "jupyter" / "labconfig" / "page_config.json"
+    server = tmp_path / "etc" / "jupyter" / "jupyter_server_config.d" / "zz_nbgrader_ui.json"
+    page.parent.mkdir(parents=True)
+    page.write_text(json.dumps({"disabledExtensions": {"other": True}}))
+    ui.switch(tmp_path, on=False)
+    assert json.loads(page.read_text())["disabledExtensions"] == {"other": True, "@jupyter/nbgrader": True}
+    assert set(json.loads(server.read_text())["ServerApp"]["jpserver_extensions"].values()) == {False}
+    ui.switch(tmp_path, on=True)
+    assert json.loads(page.read_text())["disabledExtensions"] == {"other": True}
+    assert set(json.loads(server.read_text())["ServerApp"]["jpserver_extensions"].values()) == {True}
+    assert "scripts/nbgrader_ui.py" in (ROOT / "scripts" / "env.sh").read_text()

@@ -69,23 +69,26 @@ def load_parameters(path, expected_layer_dims=None):
     return parameters, metadata
 
 
-def load_saved(path, retrain=None, expected_layer_dims=None):
-    """(parameters, metadata) of the saved network at `path` to reuse, or None: train it and save it there.
+def load_saved(path, load=None, retrain=None):
+    """What `load(path)` reads from the saved network at `path`, to reuse; or None: train it and save it there.
 
-    How the notebooks reuse what they trained before. None when the file does not exist, or when
-    `retrain` (default: the environment's RETRAIN=1) asks to train again; then `path` is checked
-    first (`utils.atomic.check_writable`), so a destination that cannot be written (a folder, a
-    PARAMETERS_DIR that is a file or read-only) fails now, in a second, not after the training.
-    A file that exists but cannot be used (damaged, not a parameters file, other layer sizes than
-    `expected_layer_dims`) is one ValueError naming it and the way out: delete it, or RETRAIN=1,
-    which does not read it at all and replaces it with the network trained again.
+    How the notebooks reuse what they trained before. `load`: `load_parameters` (the default: returns
+    (parameters, metadata)), `NeuralNetwork.load`, or any reader raising ValueError on a file it cannot
+    use (e.g. ``lambda p: load_parameters(p, expected_layer_dims=[12288, 7, 1])``).
+    None when the file does not exist, or when `retrain` (default: the environment's RETRAIN=1) asks to
+    train again; then `path` is checked first (`utils.atomic.check_writable`), so a destination that
+    cannot be written (a folder, a PARAMETERS_DIR that is a file or read-only) fails now, in a second,
+    not after the training. A file that exists but cannot be used (damaged, not a parameters file, other
+    layer sizes) is one ValueError naming it and the way out: delete it, or RETRAIN=1, which does not
+    read it at all and replaces it with the network trained again.
     """
     path = Path(path)
+    load = load_parameters if load is None else load
     if path.is_dir():  # neither usable nor replaceable: say so whatever RETRAIN says
         check_save_path(path)
     if not retrain_requested(retrain):
         try:
-            return load_parameters(path, expected_layer_dims)
+            return load(path)
         except FileNotFoundError:
             pass
         except ValueError as error:

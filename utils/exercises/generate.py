@@ -1,4 +1,4 @@
-"""The learner's notebooks, generated from the solution notebooks (nbgrader's markers, our own 60 lines).
+"""The learner's notebooks, generated from the solution notebooks, and the nbgrader metadata of both.
 
 A solution notebook at the top level holds each exercise's answer between
 `### BEGIN SOLUTION` and `### END SOLUTION` (nbgrader's convention). The
@@ -6,10 +6,22 @@ learner's copy, `exercises/<same name>.ipynb`, is that notebook with every
 solution region replaced by `# YOUR CODE HERE` and `raise NotImplementedError()`
 (at the region's indentation), all outputs and execution counts cleared, and
 two cells in front: a note saying how it was made and how to reset it, and a
-setup cell that runs the lesson from the project's root folder.
+setup cell that runs the lesson from the project's root folder. That is what
+nbgrader's `generate_assignment` makes of the same notebook, cell for cell,
+plus those two cells (`tests/test_nbgrader.py` runs nbgrader and compares); it
+is kept here because nbgrader cannot add the two cells, and a learner without
+nbgrader needs them.
 
-    python -m utils.exercises generate           # (re)write exercises/
-    python -m utils.exercises generate --check   # exit 1 if exercises/ is stale
+The exercise cells carry the project's role tags (``metadata.exercise``:
+"task", "solution", "check", "library" for the line that brings the library's
+function back) and, derived from them by `nbgrader_metadata`, nbgrader's own
+metadata: a solution cell is nbgrader's "solution" cell (grade_id = the
+function's name), a check cell an autograder test cell worth `POINTS` point
+(grade_id ``check_<name>``, locked). So a teacher runs nbgrader on the
+committed notebooks as they are (README, "For teachers").
+
+    python -m utils.exercises generate           # nbgrader metadata on the sources, (re)write exercises/
+    python -m utils.exercises generate --check   # exit 1 if either is stale
 """
 
 from __future__ import annotations
@@ -50,6 +62,56 @@ if os.path.basename(os.getcwd()) == "exercises":
 sys.path.insert(0, os.getcwd())"""
 
 
+#: Points of one exercise under nbgrader: every exercise weighs the same.
+POINTS = 1
+NBGRADER_SCHEMA_VERSION = 3
+_DEF = re.compile(r"^def (\w+)\(", re.M)
+
+
+def exercise_name(cell) -> str:
+    """The function an exercise's solution cell defines (the first `def` in it)."""
+    match = _DEF.search(cell.source)
+    if match is None:
+        raise ValueError(f"cell {cell.get('id')!r}: a solution cell must define the exercise's function (def name(...))")
+    return match.group(1)
+
+
+def nbgrader_metadata(cells) -> list:
+    """nbgrader's cell metadata for each of `cells` (None for cells nbgrader does not grade), from the role tags.
+
+    A "solution" cell: {"solution": True, "grade": False, "grade_id": name}; the "check" cell after it:
+    {"grade": True, "points": POINTS, "locked": True, "grade_id": "check_" + name}. A check is found
+    as the first "check" cell after its solution cell.
+    """
+    result, name = [None] * len(cells), None
+    for i, cell in enumerate(cells):
+        role = cell.metadata.get("exercise")
+        base = {"schema_version": NBGRADER_SCHEMA_VERSION, "task": False}
+        if role == "solution":
+            name = exercise_name(cell)
+            result[i] = {"grade": False, "grade_id": name, "locked": False, "solution": True, **base}
+        elif role == "check":
+            if name is None:
+                raise ValueError(f"cell {cell.get('id')!r}: a check cell comes after its exercise's solution cell")
+            result[i] = {"grade": True, "grade_id": f"check_{name}", "locked": True, "points": POINTS,
+                         "solution": False, **base}
+            name = None
+    return result
+
+
+def with_nbgrader_metadata(nb):
+    """`nb` with nbgrader's metadata set on its exercise cells (and removed from any other cell); True if changed."""
+    changed = False
+    for cell, wanted in zip(nb.cells, nbgrader_metadata(nb.cells)):
+        if cell.metadata.get("nbgrader") != wanted:
+            changed = True
+            if wanted is None:
+                cell.metadata.pop("nbgrader")
+            else:
+                cell.metadata["nbgrader"] = wanted
+    return changed
+
+
 def solution_notebooks(root: Path = PROJECT_ROOT) -> list[Path]:
     """The top-level notebooks that hold at least one solution region."""
     return sorted(p for p in root.glob("*.ipynb") if BEGIN in p.read_text(encoding="utf-8"))
@@ -76,6 +138,17 @@ def render(path: Path) -> str:
     return nbformat.writes(nb) + "\n"
 
 
+def update_sources(root: Path = PROJECT_ROOT) -> list[Path]:
+    """Set nbgrader's metadata on the exercise cells of every solution notebook; return the notebooks rewritten."""
+    written = []
+    for path in solution_notebooks(root):
+        nb = nbformat.read(path, as_version=4)
+        if with_nbgrader_metadata(nb):
+            path.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+            written.append(path)
+    return written
+
+
 def generate(out_dir: Path = EXERCISES_DIR, root: Path = PROJECT_ROOT) -> list[Path]:
     """Write exercises/<name>.ipynb for every solution notebook; return the paths written."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -92,6 +165,8 @@ def stale(out_dir: Path = EXERCISES_DIR, root: Path = PROJECT_ROOT) -> list[str]
     problems = []
     expected = {p.name: p for p in solution_notebooks(root)}
     for name, path in expected.items():
+        if with_nbgrader_metadata(nbformat.read(path, as_version=4)):
+            problems.append(f"{path}: the nbgrader metadata of its exercise cells is missing or outdated")
         target = out_dir / name
         if not target.exists():
             problems.append(f"{target}: missing")
