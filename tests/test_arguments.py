@@ -152,7 +152,7 @@ def test_set_params_refuses_unknown_names_and_returns_self():
     (dict(epsilon=0), "epsilon"), (dict(patience=0), "patience"), (dict(init_scale=0), "init_scale"),
     (dict(init_scale=-1), "init_scale"), (dict(batch_size=True), "batch_size"),
     (dict(activations="gelu"), "activations"), (dict(activations=None), "activations"),
-    (dict(seed=2 ** 32 - 5, batch_size=8, epochs=10), "seed"),
+    (dict(seed=2 ** 32 - 5, batch_size=8, epochs=10), "seed, epochs"),
 ])
 def test_the_issue_s_constructor_cases(kwargs, argument):
     refuses(argument, NeuralNetwork, **kwargs)
@@ -442,3 +442,39 @@ def test_planar_generators_name_every_bad_argument(data, generator, argument):
 ])
 def test_data_functions_name_the_argument(call, argument):
     refuses(argument, call)
+
+
+# ---------------------------------------------------------------- bounds: epochs, layers, parameters
+
+@pytest.mark.parametrize("call, argument, fragment", [
+    (lambda: NeuralNetwork(epochs=10 ** 6 + 1), "epochs", "at most 1,000,000 (MAX_ITERATIONS)"),
+    (lambda: NeuralNetwork(epochs=10 ** 20), "epochs", "got 100000000000000000000"),
+    (lambda: L_layer_model(X, Y, [3, 2, 1], num_iterations=10 ** 7), "num_iterations", "MAX_ITERATIONS"),
+    (lambda: two_layer_model(X, Y, [3, 2, 1], num_iterations=10 ** 7), "num_iterations", "MAX_ITERATIONS"),
+    (lambda: NeuralNetwork((1,) * 1000), "hidden_layers", "at most 999 hidden layers"),
+    (lambda: L_layer_model(X, Y, [3] + [1] * 1001), "layer_dims", "at most 1000 layers (MAX_LAYERS)"),
+    (lambda: NeuralNetwork((MAX_PARAMETERS + 1,)), "hidden_layers", "got 1e+08 already in the hidden layers"),
+    (lambda: NeuralNetwork((20_000, 20_000)), "hidden_layers", "got 4e+08 already in the hidden layers"),
+    (lambda: NeuralNetwork(seed=2 ** 32 - 1, batch_size=4, epochs=2), "seed, epochs", "or at most 1 epochs"),
+])
+def test_bounds_are_named(call, argument, fragment):
+    assert fragment in refuses(argument, call)
+
+
+def test_the_bounds_themselves_are_accepted():
+    from utils.checks import MAX_ITERATIONS, MAX_LAYERS
+    assert NeuralNetwork(epochs=MAX_ITERATIONS).epochs == MAX_ITERATIONS
+    assert len(NeuralNetwork((1,) * (MAX_LAYERS - 1)).hidden_layers) == MAX_LAYERS - 1
+    assert NeuralNetwork(seed=2 ** 32 - 2, batch_size=4, epochs=2).seed == 2 ** 32 - 2  # seed + epochs = 2**32
+    assert check_arguments(num_iterations=0, epochs=MAX_ITERATIONS) == {"num_iterations": 0, "epochs": MAX_ITERATIONS}
+
+
+@pytest.mark.parametrize("labels, rows, n_classes, fragment", [
+    ([0, 2], None, 2, "Y: expected labels in 0..1, got values [0, 2]"),
+    ([0, 1], 3, 2, "Y: expected one-hot labels of 2 rows, for labels in 0..1, got 3 rows"),
+    ([0, 1], 2, 3, "Y: expected one-hot labels of 3 rows"),
+])
+def test_check_class_labels(labels, rows, n_classes, fragment):
+    from utils.checks import check_class_labels
+    assert fragment in refuses("Y", check_class_labels, np.array(labels), rows, n_classes)
+    assert check_class_labels(np.array([0, 1]), None, 2).tolist() == [0, 1]

@@ -90,7 +90,7 @@ CASES = {
     "negative learning rate": (
         lambda: L_layer_model(X, Y, [3, 2, 1], learning_rate=-0.1), r"learning_rate: expected a positive finite number, got -0.1"),
     "negative iterations": (
-        lambda: L_layer_model(X, Y, [3, 2, 1], num_iterations=-1), r"num_iterations: expected a non-negative integer, got -1"),
+        lambda: L_layer_model(X, Y, [3, 2, 1], num_iterations=-1), r"num_iterations: expected a non-negative integer of at most 1,000,000 \(MAX_ITERATIONS\), got -1"),
     "training labels outside {0, 1}": (
         lambda: L_layer_model(X, Y * 2, [3, 2, 1]), r"Y: expected labels in \{0, 1\} for a binary cost, got values \[0, 2\]"),
     "training labels of the wrong length": (

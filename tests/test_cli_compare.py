@@ -81,3 +81,34 @@ def test_a_diverging_model_is_a_one_line_error_not_a_row():
                                                                         "iteration "), result.stderr
     assert "of 2-layer on catvnoncat" in result.stderr and "Try a smaller --learning-rate than 1e+30" in result.stderr
     assert len(result.stdout.splitlines()) == 2  # the heading lines only: no row for a diverged network
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "utf-8"])
+def test_an_error_quoting_an_odd_folder_name_is_one_escaped_line(tmp_path, encoding):
+    """A data folder whose name holds ESC, CR, LF, U+202E and a byte that is not UTF-8."""
+    folder = os.fsencode(tmp_path) + b"/D\x1b[2J\rx\ny\xe2\x80\xae\xff\xc3\xa9"
+    environ = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1",
+               "PYTHONIOENCODING": encoding}
+    environ = {os.fsencode(k): os.fsencode(v) for k, v in environ.items()} | {b"DATASETS_DIR": folder}
+    result = subprocess.run([sys.executable, "-m", "utils", "compare", "--quick"], capture_output=True,
+                            env=environ, cwd=ROOT, timeout=120)
+    assert result.returncode == 1
+    for byte in (b"\x1b", b"\r", b"\xe2\x80\xae", b"\xff"):
+        assert byte not in result.stdout + result.stderr
+    stdout, stderr = result.stdout.decode(encoding), result.stderr.decode(encoding)
+    assert len(stdout.splitlines()) == 2 and stderr.count("\n") == 1, stderr
+    e_acute = "é" if encoding == "utf-8" else "\\xe9"
+    assert stderr.startswith(f"error: data set 'catvnoncat' not found at "
+                             f"{tmp_path}/D\\x1b[2J\\rx\\ny\\u202e\\udcff{e_acute}/catvnoncat/")
+    assert stderr.rstrip("\n").isprintable()
+
+
+@pytest.mark.parametrize("module", ["compare", "predict"])
+def test_every_line_goes_out_through_echo(module):
+    """compare and predict print through utils.text.echo only, which escapes for the stream's encoding
+    (a name the encoding lacks cannot stop a run after its training)."""
+    import ast
+
+    tree = ast.parse((ROOT / "utils" / "commands" / f"{module}.py").read_text())
+    calls = {node.func.id for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+    assert "print" not in calls and "echo" in calls

@@ -166,18 +166,19 @@ def test_format_bytes(n, text):
 
 
 def test_a_run_larger_than_the_memory_is_refused_with_the_estimate(monkeypatch, capsys, tmp_path):
-    monkeypatch.setattr(cli, "available_memory", lambda: 21 * 10**9)
+    monkeypatch.setattr(cli, "available_memory", lambda: 2 * 10**9)
     path = str(tmp_path / "x.npz")
-    assert train.main(["-d", "catvnoncat", "--image-size", "3000", "--layers", "20", "-o", path]) == 1
+    # 3 x 1000^2 inputs x 20 units: 6e7 weights, under MAX_PARAMETERS, but 6.2 GB of photos in float64
+    assert train.main(["-d", "catvnoncat", "--image-size", "1000", "--layers", "20", "-o", path]) == 1
     out, err = capsys.readouterr()
     assert out == "" and list(tmp_path.iterdir()) == []
-    n_x = 3 * 3000**2
+    n_x = 3 * 1000**2
     expected = cli.memory_estimate([n_x, 20, 1], 259, itemsize=8)   # float64, the command's default --dtype
     assert err == (f"error: this run would need about {cli.format_bytes(sum(expected.values()))} of memory "
                    f"(data {cli.format_bytes(expected['data'])}, weights {cli.format_bytes(expected['weights'])}, "
-                   f"activations {cli.format_bytes(expected['activations'])}); this machine has 21.0 GB available. "
+                   f"activations {cli.format_bytes(expected['activations'])}); this machine has 2.0 GB available. "
                    "Use fewer or smaller --layers or a smaller --image-size\n")
-    assert train.main(["-d", "catvnoncat", "--image-size", "3000", "--layers", "20", "-o", path,
+    assert train.main(["-d", "catvnoncat", "--image-size", "1000", "--layers", "20", "-o", path,
                        "--dtype", "float32"]) == 1                                  # half of it in float32
     expected32 = cli.memory_estimate([n_x, 20, 1], 259, itemsize=4)
     assert f"about {cli.format_bytes(sum(expected32.values()))} of memory" in capsys.readouterr().err
@@ -202,9 +203,10 @@ def test_compare_checks_the_memory_of_its_largest_run(monkeypatch, capsys):
 
 
 def test_absurd_layers_are_refused_at_once(tmp_path):
+    """A network past MAX_PARAMETERS is a bad --layers (exit 2), refused before the memory check and any work."""
     result = run("train", "-d", "flower", "--layers", 10**12, "-o", tmp_path / "x.npz")
-    assert_one_line_error(result, 1, "error: this run would need about ", " of memory (data ", "available. Use fewer "
-                          "or smaller --layers")
+    assert_one_line_error(result, 2, "error: --layers: expected a network of at most 1e+08 weights and biases",
+                          "use fewer or smaller layers")
     assert result.stdout == "" and list(tmp_path.iterdir()) == []
 
 
@@ -234,7 +236,7 @@ def test_a_diverging_run_leaves_a_good_file_untouched(tmp_path):
 # ---------------------------------------------------------------- SIGTERM: a clean exit, no temporary file
 
 def test_sigterm_during_training_exits_143_without_a_file(tmp_path):
-    process = run("train", "-d", "flower", "--epochs", 10**8, "-o", tmp_path / "x.npz", wait=False)
+    process = run("train", "-d", "flower", "--epochs", 10**6, "-o", tmp_path / "x.npz", wait=False)  # MAX_ITERATIONS
     try:
         for line in process.stdout:  # the "network ..." line is printed just before training starts
             if line.startswith("network"):

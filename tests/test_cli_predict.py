@@ -190,3 +190,114 @@ def test_refuses_a_file_that_is_not_parameters(tmp_path, photos):
 
 def test_no_path_is_a_usage_error():
     assert_one_line_error(run("predict"), 2, "the following arguments are required: PATH")
+
+
+# ------------------------------------------------------------------ undecodable photos, odd names, hostile metadata
+
+def _run_bytes(*args, encoding="utf-8"):
+    """``python -m utils predict ARGS`` with byte-string arguments (file names that are not UTF-8) and
+    PYTHONIOENCODING=`encoding`; returns the CompletedProcess with stdout / stderr as bytes."""
+    environ = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1",
+               "PYTHONIOENCODING": encoding}
+    return subprocess.run([sys.executable, "-m", "utils", "predict", *[os.fsencode(a) for a in args]],
+                          capture_output=True, env=environ, cwd=ROOT, timeout=120)
+
+
+def _safe_lines(output: bytes, encoding: str) -> list:
+    """The lines of a command's output, after checking that no byte could drive the terminal."""
+    for byte in (b"\x1b", b"\r", b"\x00", b"\x07", b"\x9b", b"\xe2\x80\xae"):
+        assert byte not in output, (byte, output)
+    text = output.decode(encoding)
+    assert all(line.isprintable() for line in text.splitlines()), text
+    return text.splitlines()
+
+
+@pytest.mark.filterwarnings("ignore:IM image format is deprecated:DeprecationWarning")
+def test_an_undecodable_photo_costs_only_its_own_line(cat_parameters, photos, tmp_path):
+    """Files that make Pillow raise NotImplementedError or TypeError (not OSError) among good photos."""
+    from test_images_hostile import dds_with_unknown_pixel_format, im_with_a_fractional_size
+
+    dds, im = tmp_path / "holiday.jpg", tmp_path / "scan.png"
+    dds.write_bytes(dds_with_unknown_pixel_format())
+    im.write_bytes(im_with_a_fractional_size())
+    result = run("predict", "-p", cat_parameters, photos[0], dds, photos[1], im)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert list(printed_probabilities(result.stdout)) == [str(photos[0]), str(photos[1])]
+    errors = result.stderr.splitlines()
+    assert errors[0].startswith(f"error: {dds}: not a readable image (NotImplementedError: ")
+    assert errors[1].startswith(f"error: {im}: not a readable image (TypeError: ")
+    assert errors[2:] == ["error: 2 of 4 file(s) could not be read"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "ascii", "latin-1"])
+def test_odd_names_and_the_file_s_text_are_printed_escaped(cat_parameters, photos, tmp_path, encoding):
+    parameters, metadata = load_parameters(cat_parameters)
+    evil = save_parameters(tmp_path / "evil.npz", parameters, activations=metadata["activations"],
+                           preprocessing=metadata["preprocessing"],
+                           dataset="cats\x1b[2J\r\n 0.999  cat      forged.jpg\u202e\t\x00 \u20ac",
+                           class_names=["non\x1b[31m-cat\n", "c\u00e9t\r\x07\u202e"])
+    names = [b"c\xffat \xc3\xa9.jpg", b"a\x1b[2J\nb\xe2\x80\xae\t.jpg"]
+    odd = []
+    for name, photo in zip(names, photos):
+        path = tmp_path / os.fsdecode(name)
+        path.write_bytes(photo.read_bytes())
+        odd.append(path)
+    broken = tmp_path / os.fsdecode(b"bro\xfeken\x1b[2J\n.png")
+    broken.write_bytes(b"\x89PNG not really")
+    result = _run_bytes("-p", evil, odd[0], broken, odd[1], encoding=encoding)
+    assert result.returncode == 1
+    out, err = _safe_lines(result.stdout, encoding), _safe_lines(result.stderr, encoding)
+    assert len(out) == 4, out  # describe, the heading, one line per photo: nothing forged
+    e_acute = "é" if encoding != "ascii" else "\\xe9"
+    euro = "€" if encoding == "utf-8" else "\\u20ac"
+    assert out[0].startswith(f"parameters {cli_path(evil)}: trained on cats\\x1b[2J\\r\\n 0.999  cat      "
+                             f"forged.jpg\\u202e\\t\\x00 {euro}, layer_dims [3072, 4, 1]")
+    labels = {"non\\x1b[31m-cat\\n", f"c{e_acute}t\\r\\x07\\u202e"}
+    files = [f"{tmp_path}/c\\udcffat {e_acute}.jpg", f"{tmp_path}/a\\x1b[2J\\nb\\u202e\\t.jpg"]
+    for line, file in zip(out[2:], files):  # "P(cat)  class    file"
+        label, shown = line[8:].split(" ", 1)
+        assert 0 <= float(line[:6]) <= 1 and label in labels and shown.lstrip() == file, line
+    assert err == [f"error: {tmp_path}/bro\\udcfeken\\x1b[2J\\n.png: not a readable image "
+                   "(UnidentifiedImageError: no image format Pillow knows)",
+                   "error: 1 of 3 file(s) could not be read"]
+
+
+def cli_path(path):
+    from utils.cli import display_path
+
+    return display_path(path)
+
+
+def test_refusals_quote_the_file_s_data_set_escaped(tmp_path, photos):
+    X, y = np.random.default_rng(0).random((12, 20)), np.arange(20) % 3
+    model = NeuralNetwork(hidden_layers=(4,), epochs=1).fit(X, y)
+    path = model.save(tmp_path / "three.npz", dataset="digits\x1b[2J\nfake line\u202e",
+                      preprocessing={"image_size": 2, "scaling": "unit"})
+    result = _run_bytes("-p", path, photos[0], encoding="ascii")
+    lines = _safe_lines(result.stderr, "ascii")
+    assert result.returncode == 1 and len(lines) == 1, lines
+    assert "(data set 'digits\\x1b[2J\\nfake line\\u202e')" in lines[0]
+
+
+def test_describe_escapes_the_data_set_for_the_encoding():
+    from utils.commands.predict import describe
+
+    line = describe("p.npz", {"dataset": "caf\u00e9\x1b[2J\n", "accuracies": {"test": 0.5}}, [3, 1], "ascii")
+    assert line == "parameters p.npz: trained on caf\\xe9\\x1b[2J\\n, layer_dims [3, 1], test accuracy 50.0 %"
+
+
+def test_a_warning_while_reading_a_photo_is_one_line_naming_it(monkeypatch, tmp_path):
+    import warnings
+
+    from utils.commands import predict as command
+
+    def warn_then_decode(path, size):
+        warnings.warn("Corrupt EXIF data.\n  Expecting to read 2 bytes", UserWarning)
+        warnings.warn("IM image format is deprecated", DeprecationWarning)  # for developers: not shown
+        return np.zeros((size, size, 3), np.uint8)
+
+    monkeypatch.setattr(command, "load_image", warn_then_decode)
+    path = tmp_path / "a\x1b[2J.jpg"
+    images, readable, failures, notes = command.read_photos([path, path], 4)
+    assert len(images) == 2 and readable == [path, path] and failures == []
+    assert notes == [f"warning: {tmp_path}/a\\x1b[2J.jpg: Corrupt EXIF data. Expecting to read 2 bytes"] * 2

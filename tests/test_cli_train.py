@@ -127,7 +127,10 @@ def test_bad_flags_are_one_line_errors(args, fragment):
     (["-d", "flower", "-o", "out.txt"], "--output: expected a file name ending in .npz"),
 ])
 def test_flags_that_do_not_fit_the_data_set(args, fragment):
-    assert_one_line_error(run(*args), 1, fragment)
+    """A flag that does not fit the data set is a bad flag: exit 2, before any work."""
+    result = run(*args)
+    assert_one_line_error(result, 2, fragment, "(see python -m utils train --help)")
+    assert result.stdout == ""
 
 
 def test_missing_data_set_says_how_to_fetch_it(tmp_path):

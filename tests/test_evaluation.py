@@ -284,7 +284,8 @@ def test_a_cache_that_is_a_folder_is_named_before_any_work(tmp_path):
     (tmp_path / "search.npz").mkdir()
     calls = []
     for retrain in (False, True):
-        with pytest.raises(ValueError, match=r"search\.npz'.* is a folder.*remove or rename it") as error:
+        with pytest.raises(ValueError, match=r"search\.npz'.* is a folder.*(remove or rename it|remove or rename the "
+                                             r"folder)") as error:
             cached_experiment("search", {}, lambda: calls.append(1) or {"x": 1}, directory=tmp_path, retrain=retrain)
         assert "\n" not in str(error.value)
     assert not calls and (tmp_path / "search.npz").is_dir()
@@ -301,8 +302,9 @@ def test_a_destination_that_cannot_be_written_fails_before_the_computation(tmp_p
         (tmp_path / "search.npz").mkdir()
     monkeypatch.setenv("EXPERIMENTS_DIR", str(folder))
     calls = []
-    with pytest.raises(DestinationError, match=r"cannot write .*search\.npz'.*set EXPERIMENTS_DIR to a folder you "
-                                               r"can write") as error:
+    message = r"search\.npz' is a folder; give a file name" if where == "a folder at the path" else \
+        r"cannot write .*search\.npz'.*set EXPERIMENTS_DIR to a folder you can write"
+    with pytest.raises(DestinationError, match=message) as error:
         cached_experiment("search", {}, lambda: calls.append(1) or {"x": 1}, retrain=True)
     assert not calls and "\n" not in str(error.value)
     assert blocker.read_text() == "I am a file"

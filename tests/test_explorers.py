@@ -251,7 +251,7 @@ def _photo_bytes(colour=(250, 250, 250), size=(40, 30), fmt="PNG") -> bytes:
 
 def test_photo_explorer_classifies_an_uploaded_photo(saved_dir):
     explorer = photo_explorer(parameters_dir=saved_dir)
-    assert explorer.controls["model"].options == ("explorer_cats.npz",)
+    assert explorer.controls["model"].options == (("explorer_cats.npz", "explorer_cats.npz"),)  # (label, value)
     _upload(explorer, "bright.jpg", _photo_bytes(fmt="JPEG"))
     assert explorer.error is None, explorer.error
     assert explorer.probability is not None and 0 <= explorer.probability <= 1
@@ -284,7 +284,7 @@ def test_photo_explorer_without_saved_networks_says_what_to_do(tmp_path):
 def test_photo_explorer_ignores_files_that_are_not_cat_classifiers(saved_dir):
     (saved_dir / "garbage.npz").write_bytes(b"not a zip")
     explorer = photo_explorer(parameters_dir=saved_dir)
-    assert explorer.controls["model"].options == ("explorer_cats.npz",)
+    assert explorer.controls["model"].options == (("explorer_cats.npz", "explorer_cats.npz"),)  # (label, value)
 
 
 def test_photo_explorer_decodes_like_load_image_16_bit_and_size_limit(saved_dir, tmp_path):
@@ -364,3 +364,82 @@ def test_course_explorer_without_the_photos_says_how_to_fetch_them(monkeypatch, 
     assert "Could not load the catvnoncat photos" in explorer.status.value
     assert "python -m utils.datasets download catvnoncat" in explorer.status.value
     assert explorer.wait_idle(1)
+
+
+# ------------------------------------------------------------------ your own photo: hostile files and names
+
+HOSTILE = "<b>x</b>&\x1b[2J\r\n\t\x00\u202e\udcff\u00e9"  # HTML, ANSI, CR LF, tab, NUL, RTL override, surrogate
+HOSTILE_SHOWN = "&lt;b&gt;x&lt;/b&gt;&amp;\\x1b[2J\\r\\n\\t\\x00\\u202e\\udcff\u00e9"
+
+
+def _shown_safely(explorer):
+    """Every text the photo explorer shows is printable (nothing raw from a file) and HTML-escaped."""
+    labels = [label for label, _ in explorer.controls["model"].options]
+    for text in [explorer.status.value, explorer.verdict.value, *labels]:
+        assert text.isprintable(), repr(text)
+    assert "<b>x" not in explorer.status.value
+
+
+def test_escape_shows_control_characters_and_html_as_text():
+    from utils.explorers.common import escape
+
+    assert escape(HOSTILE) == HOSTILE_SHOWN
+    assert escape("it's \"quoted\"") == "it&#x27;s &quot;quoted&quot;"
+    assert escape(ValueError("a\nb")) == "a\\nb"
+
+
+def test_photo_explorer_shows_an_uploaded_file_s_name_escaped(saved_dir):
+    explorer = photo_explorer(parameters_dir=saved_dir)
+    _upload(explorer, HOSTILE + ".png", _photo_bytes())
+    assert explorer.probability is not None
+    assert f"{HOSTILE_SHOWN}.png: 40×30 pixels" in explorer.status.value
+    _shown_safely(explorer)
+    _upload(explorer, HOSTILE + ".jpg", b"not an image")
+    assert explorer.probability is None
+    assert f"Could not read {HOSTILE_SHOWN}.jpg as an image: it is not a photo Pillow can open" in \
+        explorer.status.value
+    _shown_safely(explorer)
+
+
+@pytest.mark.filterwarnings("ignore:IM image format is deprecated:DeprecationWarning")
+def test_photo_explorer_explains_files_that_make_pillow_raise_anything(saved_dir, monkeypatch):
+    """Real files whose decoders raise NotImplementedError / TypeError, then every other exception type."""
+    from test_images_hostile import RAISED, dds_with_unknown_pixel_format, im_with_a_fractional_size
+    from utils import images
+
+    explorer = photo_explorer(parameters_dir=saved_dir)
+    for name, content in (("texture.png", dds_with_unknown_pixel_format()), ("scan.jpg", im_with_a_fractional_size())):
+        _upload(explorer, name, content)
+        assert explorer.probability is None and explorer.error == "unreadable image"
+        assert f"Could not read {name} as an image: it is not a photo Pillow can open" in explorer.status.value
+    for error in [*RAISED, MemoryError()]:
+        monkeypatch.setattr(images.Image, "open", lambda *a, error=error, **k: (_ for _ in ()).throw(error))
+        explorer.classify("photo.png", _photo_bytes())
+        assert explorer.probability is None and "Could not read photo.png as an image: " in explorer.status.value
+        _shown_safely(explorer)
+    assert "too large to decode in the memory available (MemoryError)" in explorer.status.value
+
+
+def test_photo_explorer_lists_odd_file_names_escaped_and_still_uses_them(saved_dir):
+    odd = "net \x1b[2J\n<i>\u202e\udcff.npz"
+    try:
+        (saved_dir / odd).write_bytes((saved_dir / "explorer_cats.npz").read_bytes())
+    except (OSError, UnicodeError):
+        pytest.skip("this file system does not take such names")
+    explorer = photo_explorer(parameters_dir=saved_dir)
+    chooser = explorer.controls["model"]
+    assert dict(chooser.options)["net \\x1b[2J\\n<i>\\u202e\\udcff.npz"] == odd  # a text label: no HTML escaping
+    chooser.value = odd
+    _upload(explorer, "bright.png", _photo_bytes())
+    assert explorer.probability is not None
+    assert "for net \\x1b[2J\\n&lt;i&gt;\\u202e\\udcff.npz (layers" in explorer.status.value
+    _shown_safely(explorer)
+
+    (saved_dir / odd).write_bytes(b"corrupted since it was listed")
+    explorer.classify("bright.png", _photo_bytes())
+    assert explorer.probability is None
+    assert "Could not use net \\x1b[2J\\n&lt;i&gt;\\u202e\\udcff.npz: " in explorer.status.value
+    assert explorer.error.isprintable()
+    _shown_safely(explorer)
+    explorer.refresh()
+    assert chooser.value == "explorer_cats.npz" and len(chooser.options) == 1  # the corrupt file is no longer listed

@@ -198,3 +198,145 @@ def test_x_in_c_or_fortran_order_gives_the_same_model(options):
     for key, value in models[0].parameters_.items():
         np.testing.assert_array_equal(models[1].parameters_[key], value)
     assert models[0].history_ == models[1].history_
+
+
+# ---------------------------------------------------------------- fit checks the hyperparameters it is about to use
+
+@pytest.mark.parametrize("attribute, value, argument", [
+    ("learning_rate", float("nan"), "learning_rate"),
+    ("learning_rate", -0.1, "learning_rate"),
+    ("epochs", -1, "epochs"),
+    ("epochs", 10 ** 20, "epochs"),
+    ("epochs", 2.5, "epochs"),
+    ("keep_prob", 0, "keep_prob"),
+    ("keep_prob", float("inf"), "keep_prob"),
+    ("hidden_layers", "abc", "hidden_layers"),
+    ("hidden_layers", (4, 4), "activations"),          # one activation name left for two layers
+    ("hidden_layers", (5000,) * 6, "hidden_layers"),   # past MAX_PARAMETERS already between the hidden layers
+    ("activations", ["relu", "tanh"], "activations"),
+    ("activations", "gelu", "activations"),
+    ("optimizer", "sgd", "optimizer"),
+    ("batch_size", 0, "batch_size"),
+    ("lambd", float("nan"), "lambd"),
+    ("seed", -1, "seed"),
+    ("dtype", "int64", "dtype"),
+    ("init_scale", 0, "init_scale"),
+    ("output", "linear", "output"),
+])
+def test_fit_checks_attributes_set_after_construction(attribute, value, argument):
+    X, y = blobs(40)
+    model = NeuralNetwork((4,), activations=["relu"], epochs=3)
+    setattr(model, attribute, value)
+    with pytest.raises(ValueError, match=rf"^{argument}: expected") as error:
+        model.fit(X, y)
+    assert "diverged" not in str(error.value)
+    assert not hasattr(model, "parameters_") and not hasattr(model, "history_")  # refused before any work
+
+
+def test_fit_checks_seed_and_epochs_together_whenever_they_were_set():
+    X, y = blobs(40)
+    model = NeuralNetwork((4,), epochs=3, batch_size=8)
+    model.seed = 2 ** 32 - 2
+    with pytest.raises(ValueError, match=r"^seed, epochs: expected seed \+ epochs <= 2\*\*32 with mini-batches"):
+        model.fit(X, y)
+
+
+def test_attributes_set_after_construction_train_as_the_constructor_would():
+    """fit normalises what was set exactly as the constructor does: the same training, bit for bit."""
+    X, y = blobs(60)
+    built = NeuralNetwork((5,), "tanh", learning_rate=0.5, epochs=30, seed=3, batch_size=16).fit(X, y)
+    model = NeuralNetwork((3, 3), "relu", epochs=1)
+    model.hidden_layers, model.activations = (5,), "tanh"     # _hidden_activations follows the new ones
+    model.learning_rate, model.epochs, model.seed, model.batch_size = np.float64(0.5), np.int64(30), np.int32(3), 16
+    model.fit(X, y)
+    assert model.activations_ == built.activations_ == ["tanh", "sigmoid"]
+    assert model.history_["cost"] == built.history_["cost"]
+    for key, value in built.parameters_.items():
+        np.testing.assert_array_equal(model.parameters_[key], value)
+    assert type(model.epochs) is int and model.hidden_layers == [5]
+
+
+# ---------------------------------------------------------------- score refuses what fit refuses
+
+def refuses_labels(call, argument, fragment):
+    with pytest.raises(ValueError, match=rf"^{argument}: expected ") as error:
+        call()
+    assert fragment in str(error.value), error.value
+
+
+def test_score_refuses_labels_a_sigmoid_model_cannot_output():
+    X, y = blobs(40)
+    model = small(epochs=5).fit(X, y)
+    assert model.output_ == "sigmoid"
+    two = np.where(y == 1, 2, 0)
+    refuses_labels(lambda: model.score(X, two), "Y", "expected labels in 0..1 (the classes seen in training), got "
+                                                    "values [0, 2]")
+    refuses_labels(lambda: NeuralNetwork((4,), output="sigmoid", epochs=1).fit(X, two), "Y",  # fit: the same rule
+                   "expected labels in {0, 1} for output='sigmoid'")
+    refuses_labels(lambda: model.score(X, one_hot(y, 3)), "Y", "expected one-hot labels of 2 rows")
+    refuses_labels(lambda: model.score(X, two[:, None]), "Y", "got values [0, 2]")        # a column of labels
+    assert model.score(X, one_hot(y, 2)) == model.score(X, y)                              # 2 rows: fine
+
+
+def test_score_refuses_labels_beyond_the_classes_seen_in_training():
+    X, y = blobs(90, classes=3)
+    model = small(epochs=5).fit(X, y)
+    assert model.output_ == "softmax" and model.n_classes_ == 3
+    refuses_labels(lambda: model.score(X, (y + 1) % 4), "Y", "expected labels in 0..2 (the classes seen in training)")
+    refuses_labels(lambda: model.score(X, one_hot(y, 4)), "Y", "one-hot labels of 3 rows")
+    refuses_labels(lambda: model.score(X, one_hot(y % 2, 2)), "Y", "one-hot labels of 3 rows, for labels in 0..2")
+    refuses_labels(lambda: small(epochs=2).fit(X, y, X, one_hot(y, 4)), "Y_val", "one-hot labels of 3 rows")
+    assert model.score(X, one_hot(y, 3)) == model.score(X, y)
+
+
+def test_a_loaded_model_scores_by_the_same_rule(tmp_path):
+    X, y = blobs(40)
+    path = small(epochs=3).fit(X, y).save(tmp_path / "m.npz")
+    model = NeuralNetwork.load(path)
+    refuses_labels(lambda: model.score(X, y * 2), "Y", "the classes seen in training")
+
+
+def test_the_course_predict_refuses_labels_its_output_layer_cannot_give():
+    from utils import predict
+    X, y = blobs(40)
+    model = small(epochs=3).fit(X, y)
+    refuses_labels(lambda: predict(X, y * 2, model.parameters_, print_accuracy=False), "y",
+                   "expected labels in {0, 1} (the output layer has one unit)")
+    X3, y3 = blobs(60, classes=3)
+    soft = small(epochs=3).fit(X3, y3)
+    refuses_labels(lambda: predict(X3, one_hot(y3, 4), soft.parameters_, soft.activations_, print_accuracy=False),
+                   "y", "one-hot labels of 3 rows")
+    refuses_labels(lambda: predict(X3, y3 + 1, soft.parameters_, soft.activations_, print_accuracy=False), "y",
+                   "expected labels in 0..2 (the output layer has 3 units)")
+    assert predict(X, y, model.parameters_, print_accuracy=False).shape == (1, 40)
+
+
+def test_metrics_refuse_labels_outside_a_one_hot_argument_s_classes():
+    from utils.metrics import confusion_matrix, f1_score
+    y = np.array([0, 1, 2, 1])
+    assert accuracy(one_hot(y, 3), y) == 1.0 and accuracy(one_hot(y, 4), one_hot(y, 4)) == 1.0
+    refuses_labels(lambda: accuracy(one_hot(y, 3), y + 1), "y_pred", "expected labels in 0..2 (the 3 rows of the "
+                                                                     "one-hot y_true), got values [1, 2, 3]")
+    refuses_labels(lambda: accuracy(one_hot(y, 3), one_hot(y, 4)), "y_pred", "one-hot labels of 3 rows")
+    refuses_labels(lambda: confusion_matrix(y + 1, one_hot(y, 3)), "y_true", "the 3 rows of the one-hot y_pred")
+    refuses_labels(lambda: f1_score(one_hot(y, 3), [0, 1, 3, 1], average="macro"), "y_pred", "got values [0, 1, 3]")
+
+
+# ---------------------------------------------------------------- a long history still fits in the file
+
+def test_a_long_history_is_saved_as_arrays_and_loads_as_lists(tmp_path):
+    """A JSON list of 200,000 epochs' numbers is past the file's 4 Mi characters: NeuralNetwork.save writes arrays."""
+    from utils.network import HISTORY_LIST_LIMIT
+    from utils.persistence import load_parameters
+    X, y = blobs(40)
+    model = small(epochs=2).fit(X, y)
+    n = 200_000
+    model.history_ = {"cost": list(np.linspace(0.7, 0.1, n)), "train_accuracy": [0.5] * n, "val_cost": [],
+                      "val_accuracy": [], "learning_rate": [0.1] * n}
+    path = model.save(tmp_path / "long.npz")
+    _, meta = load_parameters(path)
+    assert isinstance(meta["history"]["cost"], np.ndarray) and meta["history"]["val_cost"] == []
+    assert NeuralNetwork.load(path).history_ == model.history_   # lists again, every number exact
+    short = small(epochs=3).fit(X, y)
+    _, meta = load_parameters(short.save(tmp_path / "short.npz"))
+    assert meta["history"]["cost"] == short.history_["cost"] and HISTORY_LIST_LIMIT >= 10_000  # short: JSON lists

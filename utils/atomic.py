@@ -70,37 +70,59 @@ class DestinationError(ValueError):
     """A file cannot be written where it is asked for: said before the work that would produce it."""
 
 
-def check_writable(path, fix: str = "choose a folder you can write") -> Path:
+#: What `write_atomically` adds to a file name for its temporary file: "." + name + ".<12 hex>.tmp".
+TEMPORARY_NAME_EXTRA = len(".") + len(".123456789abc.tmp")
+
+
+def longest_name(folder: Path) -> int:
+    """The longest file name (bytes) `write_atomically` can save in `folder`: its file system's NAME_MAX
+    (255 if the system does not say) less what the temporary name used while saving adds."""
+    try:
+        name_max = os.pathconf(folder, "PC_NAME_MAX")
+    except (AttributeError, ValueError, OSError):  # no os.pathconf (Windows) or no such name
+        name_max = 255
+    return (name_max if name_max and name_max > 0 else 255) - TEMPORARY_NAME_EXTRA
+
+
+def _quoted(path) -> str:
+    return repr(str(path))
+
+
+def check_writable(path, fix: str = "choose a folder you can write", show=_quoted) -> Path:
     """`path` as a Path if `write_atomically(path, ...)` can succeed there, else a one-line DestinationError.
 
     Checked: `path` is not a folder nor a special file; its folder exists and is a folder, or can be
     created (the nearest existing ancestor is a folder); a file can be made in it (tried with an unnamed
-    temporary file, so permissions, ACLs and read-only file systems all count). `fix` ends the message,
-    e.g. "set EXPERIMENTS_DIR to a folder you can write". Run it before the work whose result goes to
-    `path`, so that a wrong destination costs a second, not an hour of training.
+    temporary file, so permissions, ACLs and read-only file systems all count); its name fits the file
+    system with the temporary name used while saving (`longest_name`). `fix` ends the message, e.g.
+    "set EXPERIMENTS_DIR to a folder you can write"; `show(path)` is how a path is written in it. Run it
+    before the work whose result goes to `path`, so that a wrong destination costs a second, not an
+    hour of training.
     """
     path = Path(path)
+    where = f"cannot write {show(path)}"
     try:
-        info = path.stat()
-    except FileNotFoundError:
-        info = None
-    except OSError as error:  # a symbolic-link loop, a component that is a file, no permission ...
-        raise DestinationError(f"cannot write {str(path)!r}: {error.strerror}; {fix}") from None
+        folder = next((f for f in (path.parent, *path.parent.parents) if os.path.lexists(f)), Path("."))
+        if not folder.is_dir():
+            raise DestinationError(f"{where}: {show(folder)} is a file, not a folder; {fix}")
+        longest, length = longest_name(folder), len(os.fsencode(path.name))
+        if length > longest:  # else the save would fail after the work: "File name too long"
+            raise DestinationError(f"{where}: its file name is {length} bytes long, more than the {longest} this "
+                                   f"file system allows (beside the temporary name used while saving); give a "
+                                   "shorter file name")
+        info = path.stat() if os.path.exists(path) else None   # a dangling link is replaced, as a missing file
+    except OSError as error:  # a symbolic-link loop, a folder name too long ...
+        raise DestinationError(f"{where}: {error.strerror}; {fix}") from None
     if info is not None and stat.S_ISDIR(info.st_mode):
-        raise DestinationError(f"cannot write {str(path)!r}: it is a folder; remove or rename it, or {fix}")
+        raise DestinationError(f"{show(path)} is a folder; give a file name (or remove or rename the folder)")
     if info is not None and not stat.S_ISREG(info.st_mode):
-        raise DestinationError(f"cannot write {str(path)!r}: it is not a regular file (a device, pipe or socket); "
-                               f"{fix}")
-    folder = next((f for f in (path.parent, *path.parent.parents) if os.path.lexists(f)), Path("."))
-    if not folder.is_dir():
-        raise DestinationError(f"cannot write {str(path)!r}: {str(folder)!r} is a file, not a folder; {fix}")
+        raise DestinationError(f"{where}: it is not a regular file (a device, pipe or socket); {fix}")
     try:
         with tempfile.TemporaryFile(dir=folder):
             pass
     except OSError as error:
-        raise DestinationError(f"cannot write {str(path)!r}: no file can be made in {str(folder)!r} "
-                               f"({error.strerror}); {fix}") from None
+        raise DestinationError(f"{where}: no file can be made in {show(folder)} ({error.strerror}); {fix}") from None
     return path
 
 
-__all__ = ["write_atomically", "check_writable", "DestinationError"]
+__all__ = ["write_atomically", "check_writable", "DestinationError", "longest_name", "TEMPORARY_NAME_EXTRA"]

@@ -2,6 +2,10 @@
 
 - `ArgumentParser`: argparse, but a bad flag prints *one* line,
   ``error: --epochs: expected a positive integer, got '0' (see --help)``, and exits with 2.
+- `check_flags`: the library's own checks of what the flags give (`utils.checks`: bounds such
+  as MAX_ITERATIONS, the network's size, seed + epochs ...), run before any work; their
+  messages name the argument, which `name_flags` turns into the flag (`FLAGS`), and a refusal
+  exits with 2 like any bad flag.
 - Flag types (`positive_int`, `positive_float`, `probability`, `fraction`, `seed`) whose
   messages follow the library's style: what was expected, what was given.
 - Checks run before any work: `check_output_path` (the output file can be written) and
@@ -9,7 +13,8 @@
 - `run(main, argv)`: calls ``main(argv)`` and turns the errors a user can cause
   (bad values, missing data sets or files, unreadable images, a diverging
   training, running out of memory) into one line ``error: ...`` on stderr and exit
-  status 1, never a traceback; Ctrl-C gives exit status 130 and SIGTERM 143, after
+  status 1, never a traceback (a diverging training names the flag to change: `name_flags`);
+  Ctrl-C gives exit status 130 and SIGTERM 143, after
   the clean-up code has run (no temporary file is left). A programming error still
   shows its traceback: that is a bug to report, not a user mistake.
 """
@@ -19,12 +24,13 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import re
 import signal
 import sys
-import tempfile
 import threading
 from pathlib import Path
 
+from .atomic import DestinationError, check_writable
 from .datasets.registry import DatasetError
 from .deep import DivergenceError
 from .paths import PARAMETERS_DIR, PROJECT_ROOT  # noqa: F401  (re-exported; PARAMETERS_DIR: where trained parameters go)
@@ -87,27 +93,62 @@ def seed(text: str) -> int:
     return _number(int, text, lambda v: 0 <= v < 2**32, f"an integer 0..{2**32 - 1}")
 
 
+# ---------------------------------------------------------------- the library's argument names as flags
+
+#: The library's argument names (`utils.checks.ARGUMENTS`, NeuralNetwork's) -> the flags that give them.
+FLAGS = {"hidden_layers": "--layers", "activations": "--activation", "learning_rate": "--learning-rate",
+         "optimizer": "--optimizer", "epochs": "--epochs", "num_iterations": "--iterations",
+         "batch_size": "--batch-size", "lambd": "--lambd", "keep_prob": "--keep-prob",
+         "initialization": "--initialization", "seed": "--seed", "dtype": "--dtype", "image_size": "--image-size",
+         "scaling": "--scaling", "val_fraction": "--val-fraction"}
+
+
+def name_flags(message: str, flags: dict | None = None) -> str:
+    """A library message that starts with the arguments it is about ("seed, epochs: ...") with those
+    arguments written as their flags (`flags`, default `FLAGS`): in that head, and where the text
+    names them again as identifiers ("Try a smaller learning_rate than 1.0"; names with an
+    underscore, so that prose such as "seed + e" stays; not after "/", as in "1/keep_prob")."""
+    flags = FLAGS if flags is None else flags
+    head, sep, rest = message.partition(": ")
+    names = [name.strip() for name in head.split(",")] if sep else []
+    if not names or not all(name in flags for name in names):
+        return message
+    again = [name for name in names if "_" in name]
+    if again:
+        pattern = re.compile(r"(?<![\w/-])(" + "|".join(map(re.escape, again)) + r")(?![\w-])")
+        rest = pattern.sub(lambda found: flags[found[1]], rest)
+    return ", ".join(flags[name] for name in names) + sep + rest
+
+
+def check_flags(parser: argparse.ArgumentParser, check, flags: dict | None = None) -> None:
+    """Run `check()` (the library's checks of the flags' values, before any work); a ValueError or
+    CLIError it raises is a bad flag: one line naming the flag (`name_flags`), exit status 2."""
+    try:
+        check()
+    except (ValueError, CLIError) as error:
+        parser.error(name_flags(one_line(error), flags))
+
+
 # ---------------------------------------------------------------- checks before any work
 
 def check_output_path(path: Path, flag: str) -> None:
     """Refuse (CLIError) an output file that could not be written, before any training.
 
-    `path` must not be a folder, and its folder must be writable, or creatable: the
-    nearest existing ancestor is a folder in which a file can be made (tried with an
-    unnamed temporary file, so permissions, ACLs and read-only file systems all count).
+    The rule is `utils.atomic.check_writable` (not a folder; its folder writable or creatable; a
+    name that fits the file system with the temporary name used while saving: a default name grows
+    with --layers); the message names `flag`.
     """
-    shown, folder = display_path(path), path.parent
+    fix = "give another --output" if flag == "--output" else "give another --output-dir, or a file name with --output"
     try:
-        if path.is_dir():
-            raise CLIError(f"{flag}: {shown} is a folder; give a file name ending in .npz")
-        folder = next(f for f in (path.parent, *path.parent.parents) if f.exists())
-        if not folder.is_dir():
-            raise CLIError(f"{flag}: cannot write {shown}: {display_path(folder)} is a file, not a folder")
-        with tempfile.TemporaryFile(dir=folder):
-            pass
-    except OSError as error:
-        raise CLIError(f"{flag}: cannot write {shown}: no file can be made in {display_path(folder)} "
-                       f"({error.strerror})") from None
+        check_writable(path, fix, show=display_path)
+    except DestinationError as error:
+        text = str(error)
+        if text.endswith("give a shorter file name") and flag != "--output":
+            text = text.removesuffix("give a shorter file name") + "give a file name with --output"
+        if text.endswith("is a folder; give a file name (or remove or rename the folder)"):
+            text = text.removesuffix("give a file name (or remove or rename the folder)") + \
+                "give a file name ending in .npz"
+        raise CLIError(f"{flag}: {text}") from None
 
 
 def memory_estimate(layer_dims, m: int, batch: int | None = None, itemsize: int = 4,
@@ -176,24 +217,41 @@ def add_tracking_arguments(p: argparse.ArgumentParser, default_experiment: str |
                        help=f"MLflow experiment name (default: {default_experiment or 'the data set'})")
 
 
-def one_line(error: BaseException) -> str:
-    """The message of `error` on a single line (whitespace runs collapsed)."""
-    text = " ".join(str(error).split())
+def one_line(error: BaseException, encoding: str | None = None) -> str:
+    """The message of `error` on a single line, safe to print (`utils.text.printable`).
+
+    A line break followed by indentation (how a multi-line message or an array's repr is laid
+    out) becomes one space; every other character a terminal must not receive -- a line break
+    or tab quoted from a file name, ESC, NUL, U+202E, a surrogate, ... -- and every character
+    `encoding` (default: that of sys.stderr, where the commands print their errors) cannot
+    represent is shown as a backslash escape, so the result is always one line.
+    """
+    import re
+
+    from .text import printable, stream_encoding
+
+    text = re.sub(r"[ \t]*(?:\r?\n)+[ \t]+", " ", str(error).strip())
     if isinstance(error, KeyError):  # KeyError quotes its message
         text = text.strip("'\"")
-    return text or type(error).__name__
+    return printable(text or type(error).__name__, encoding or stream_encoding(sys.stderr))
 
 
 def display_path(path: str | os.PathLike) -> str:
-    """`path` relative to the current folder when it is inside it, else absolute."""
+    """`path` relative to the current folder when it is inside it, else absolute; shown with
+    `utils.text.printable` for sys.stdout's encoding (control characters, surrogates of a
+    non-UTF-8 name, ... as backslash escapes). For messages and output only, never to open.
+    """
+    from .text import printable, stream_encoding
+
     try:
         path = Path(path).resolve()
     except (OSError, RuntimeError):  # a symbolic-link loop: show the path as given, made absolute
         path = Path(os.path.abspath(path))
     try:
-        return str(path.relative_to(Path.cwd()))
+        shown = str(path.relative_to(Path.cwd()))
     except ValueError:
-        return str(path)
+        shown = str(path)
+    return printable(shown, stream_encoding(sys.stdout))
 
 
 class Terminated(BaseException):
@@ -204,18 +262,20 @@ def _raise_terminated(signum, frame):
     raise Terminated
 
 
-def run(main, argv=None, interrupted: str = "interrupted") -> int:
+def run(main, argv=None, interrupted: str = "interrupted", flags: dict | None = None) -> int:
     """Call ``main(argv)``; report user errors on one line. Returns the exit status.
 
     `interrupted`: the line printed after Ctrl-C (the download says how to resume).
+    `flags`: the command's argument names -> flags (default `FLAGS`), for a diverging training,
+    whose message starts with the argument to change (the learning rate, keep_prob, ...).
     """
     catch_sigterm = threading.current_thread() is threading.main_thread()
     if catch_sigterm:
         previous = signal.signal(signal.SIGTERM, _raise_terminated)
     try:
         return main(argv) or 0
-    except DivergenceError as error:  # the library names its argument; name the flag
-        print(f"error: {one_line(error).replace('learning_rate', '--learning-rate')}", file=sys.stderr)
+    except DivergenceError as error:  # the library names the likely cause's argument; name its flag
+        print(f"error: {name_flags(one_line(error), flags)}", file=sys.stderr)
         return 1
     except (CLIError, DatasetError, ValueError, OSError) as error:  # OSError: missing file, disk full, ...
         print(f"error: {one_line(error)}", file=sys.stderr)

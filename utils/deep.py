@@ -28,14 +28,17 @@ relu, ..., relu, sigmoid.
 from __future__ import annotations
 
 import math
+import numbers
 
 import numpy as np
 
 from .activations import ACTIVATIONS, get_activation
-from .checks import (check_activations, check_backward_arguments, check_bool, check_forward_arguments,  # noqa: F401
-                     check_finite, check_iterations, check_keep_prob, check_labels, check_layer_dims,
-                     check_learning_rate, check_linear_inputs, check_parameters, check_training_arguments,
-                     check_X, to_labels)  # check_* re-exported: they were defined here
+# check_* re-exported: they were defined here
+from .checks import (check_activations, check_backward_arguments, check_bool, check_class_labels,  # noqa: F401
+                     check_forward_arguments, check_finite, check_iterations, check_keep_prob, check_labels,
+                     check_layer_dims, check_learning_rate, check_linear_inputs, check_parameters,
+                     check_training_arguments, check_X, read_labels, to_labels)
+from .checks.values import _finite, shown
 from .costs import compute_cost, compute_cost_from_logits, l2_cost
 from .initializers import initialize_parameters, initialize_parameters_deep
 from .regularization import dropout_backward, dropout_forward, l2_gradient
@@ -285,7 +288,19 @@ def update_parameters(parameters, grads, learning_rate):
 # ------------------------------------------------------------------ training
 
 class DivergenceError(ValueError):
-    """Training diverged (see `is_diverging`): the learning rate is too large for this network and data."""
+    """Training diverged (see `is_diverging`); the message starts with the argument to change.
+
+    That is the learning rate unless `divergence_cause` finds a likelier cause (the inputs' scale,
+    keep_prob, lambd, the initial weights, a hyperparameter that is not a finite number).
+    Attributes: `argument` (the one named), `cost`, `first_cost` (None if unknown), `where`
+    ("epoch 3", "iteration 12 (epoch 3)") and `updates` (weight updates made before that cost,
+    None if unknown), so that a caller that knows more can explain it again (`explain_divergence`).
+    """
+
+    def __init__(self, message, argument="learning_rate", cost=math.nan, first_cost=None, where="", updates=None):
+        super().__init__(message)
+        self.argument, self.cost, self.first_cost, self.where, self.updates = \
+            argument, cost, first_cost, where, updates
 
 
 def is_diverging(cost, first_cost):
@@ -306,21 +321,134 @@ def is_diverging(cost, first_cost):
     return not math.isfinite(cost) or cost > max(10 * first_cost, first_cost + 10)
 
 
-def check_divergence(cost, first_cost, where, learning_rate):
-    """Raise `DivergenceError` if `is_diverging(cost, first_cost)`; `where` says when, e.g. "epoch 3"."""
+#: Inputs whose root mean square is above this are not scaled (raw pixels: about 100; X / 255 or
+#: standardised inputs: 0.5 to 1; the 2-D sets: about 2).
+X_SCALE_LIMIT = 10.0
+#: A cost before training above this (in nats: the right class gets e^-100 of the probability, on
+#: geometric average) comes from too large inputs or initial weights, not from training.
+HUGE_START_COST = 100.0
+#: Learning rates up to this are the usual ones (the course: 0.0075 to 1.2; flower still trains at 10):
+#: with one of them, unscaled inputs are the likelier cause of a divergence.
+USUAL_LEARNING_RATE = 10.0
+#: Dropout scales the kept units by 1 / keep_prob: below this keep_prob (a factor above 10) it is a likely cause.
+LOW_KEEP_PROB = 0.1
+
+
+def _not_finite(value):
+    """A real number (not a bool) that is NaN or infinite (or an int too large for a float)."""
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)) and not _finite(value)
+
+
+def _root_mean_square(X):
+    """sqrt(mean(X^2)) computed in float64 (inf if it overflows that too)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return float(np.sqrt(np.mean(np.square(np.asarray(X, dtype=np.float64)))))
+
+
+def divergence_cause(learning_rate, first_cost=None, updates=None, X=None, keep_prob=1.0, lambd=0.0, m=None,
+                     optimizer="gd", initialization=None, init_scale=None, **hyperparameters):
+    """The likely cause of a divergence, as (argument, advice); the first of these that applies:
+
+    1. a hyperparameter that is not a finite number (e.g. learning_rate = nan set on a model);
+    2. X, when the inputs are not scaled (root mean square above X_SCALE_LIMIT) and either the cost
+       before training is already huge (above HUGE_START_COST) or not finite, the cost stopped
+       being finite before any update, or the learning rate is a usual one (<= USUAL_LEARNING_RATE);
+    3. lambd, when with gd / momentum the L2 step learning_rate * lambd / m is above 2
+       (2 (1 + beta) with momentum): W <- (1 - learning_rate lambd / m) W then flips sign and grows;
+    4. keep_prob, with dropout, when the cost stopped being finite before any update while the cost
+       without dropout (first_cost) was finite, or when keep_prob < LOW_KEEP_PROB: the kept
+       units are scaled by 1 / keep_prob;
+    5. the initial weights (init_scale with initialization="random", else initialization; X when
+       neither is known) when the cost before training is already huge or not finite, or the cost
+       stopped being finite before any update;
+    6. otherwise the learning rate.
+
+    first_cost: the cost before training (None if unknown); updates: weight updates made before
+    the diverging cost (None if unknown); m: the examples of a batch (for the L2 step);
+    X is only read (one pass, in float64) when the earlier rules do not apply.
+    """
+    named = {"learning_rate": learning_rate, "keep_prob": keep_prob, "lambd": lambd, "init_scale": init_scale,
+             **hyperparameters}
+    for name, value in named.items():
+        if _not_finite(value):
+            return name, f"{name} is {shown(value)}, not a finite number: give a finite {name}."
+    start_bad = first_cost is not None and (not math.isfinite(first_cost) or first_cost > HUGE_START_COST)
+    at_once = updates == 0
+    if X is not None and (start_bad or at_once or learning_rate <= USUAL_LEARNING_RATE):
+        scale = _root_mean_square(X)
+        if scale > X_SCALE_LIMIT:
+            return "X", (f"The inputs are not scaled (root mean square {scale:.3g}): scale them, e.g. divide "
+                         "by 255 or standardise.")
+    if lambd and m and optimizer in ("gd", "momentum", None):
+        limit = 2 * (1 + hyperparameters.get("beta", 0.0)) if optimizer == "momentum" else 2
+        step = learning_rate * lambd / m
+        if step > limit:
+            return "lambd", (f"The L2 step (learning rate x lambd / batch size = {step:.3g}) is above {limit:g}, "
+                             f"so the weights flip sign and grow: try a smaller lambd than {lambd}.")
+    if keep_prob < 1 and ((at_once and (first_cost is None or math.isfinite(first_cost)))
+                          or keep_prob < LOW_KEEP_PROB):
+        return "keep_prob", (f"Dropout scales the kept units by 1/keep_prob = {1 / keep_prob:.3g}: "
+                             "try a keep_prob of 0.5 or more (1: no dropout).")
+    if start_bad or at_once:
+        start = "stopped being finite before any update" if first_cost is None else \
+            f"was already {first_cost:.4g} before training"
+        if initialization == "random" and init_scale is not None:
+            return "init_scale", (f"The cost {start}: the initial weights are too large; try a smaller "
+                                  f"init_scale than {init_scale}.")
+        if initialization is not None:
+            return "initialization", (f"The cost {start}: the initial weights are too large; try "
+                                      f"initialization 'he' or 'xavier' (not {initialization!r}).")
+        return "X", (f"The cost {start}: the inputs or the initial weights are too large; scale the "
+                     "inputs, e.g. divide by 255 or standardise.")
+    return "learning_rate", f"Try a smaller learning_rate than {learning_rate}."
+
+
+def divergence_error(cost, first_cost, where, learning_rate, updates=None, **context):
+    """The `DivergenceError` of a cost that diverged at `where`, naming its likely cause (`divergence_cause`).
+
+    One line: "<argument>: training diverged at <where>: the cost <what happened>. <advice>".
+    """
+    if first_cost is None:
+        what = f"is {cost}"
+    elif math.isfinite(cost):
+        what = f"grew from {first_cost:.4g} to {cost:.4g}"
+    else:
+        what = f"became {cost} (it started at {first_cost:.4g})"
+    argument, advice = divergence_cause(learning_rate, first_cost, updates, **context)
+    return DivergenceError(f"{argument}: training diverged at {where}: the cost {what}. {advice}", argument, cost,
+                           first_cost, where, updates)
+
+
+def check_divergence(cost, first_cost, where, learning_rate, updates=None, **context):
+    """Raise `DivergenceError` if `is_diverging(cost, first_cost)`; `where` says when, e.g. "epoch 3".
+
+    `updates` and `context` (X, keep_prob, lambd, m, ...: see `divergence_cause`) let the
+    message name a likelier cause than the learning rate.
+    """
     if is_diverging(cost, first_cost):
-        grew = f"grew from {first_cost:.4g} to {cost:.4g}" if math.isfinite(cost) else \
-            f"became {cost} (it started at {first_cost:.4g})"
-        raise DivergenceError(f"learning_rate: training diverged at {where}: the cost {grew}. "
-                              f"Try a smaller learning_rate than {learning_rate}.")
+        raise divergence_error(cost, first_cost, where, learning_rate, updates, **context)
 
 
-def diverged(cost, iteration, learning_rate):
-    """The error raised when the cost stops being finite (a `DivergenceError`)."""
-    return DivergenceError(
-        f"learning_rate: training diverged at iteration {iteration}: the cost is {cost}. "
-        f"Try a smaller learning_rate than {learning_rate}."
-    )
+def diverged(cost, iteration, learning_rate, first_cost=None, **context):
+    """The error raised when the cost stops being finite (a `DivergenceError`).
+
+    `iteration`: the weight updates made before this cost, an int or a text that starts with it
+    ("12 (epoch 3)"); 0 means the cost was not finite before any update, which the learning
+    rate cannot cause. `context`: see `divergence_cause`.
+    """
+    head = str(iteration).split(" ", 1)[0]
+    updates = int(head) if head.isdigit() else None
+    return divergence_error(cost, first_cost, f"iteration {iteration}", learning_rate, updates, **context)
+
+
+def explain_divergence(error, learning_rate, **context):
+    """`error` (a `DivergenceError`) explained again with what the caller knows (`context`: X, first_cost,
+    keep_prob, ... see `divergence_cause`); an error without the attributes is returned as it is."""
+    if not isinstance(error, DivergenceError) or not error.where:
+        return error
+    first_cost = context.pop("first_cost", None)
+    first_cost = first_cost if error.first_cost is None else error.first_cost
+    return divergence_error(error.cost, first_cost, error.where, learning_rate, error.updates, **context)
 
 
 def gradient_descent(X, Y, parameters, activations=None, learning_rate=0.0075, num_iterations=3000,
@@ -372,14 +500,19 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, 
     ("xavier"), lr 0.0075, float64 (the course's precision, so the costs are
     the same on every machine). X and Y are checked once and cast to `dtype`.
     Returns (parameters, costs), costs every 100 iterations.
-    Raises ValueError if the cost becomes NaN / inf (learning rate too large).
+    Raises `DivergenceError` (a ValueError) if the cost becomes NaN / inf, naming its likely cause.
     """
     X, Y, dims = check_training_arguments(X, Y, layers_dims, learning_rate=learning_rate, num_iterations=num_iterations,
                                           print_cost=print_cost, initialization=initialization, seed=seed,
                                           lambd=lambd, keep_prob=keep_prob, dtype=dtype)
     names = resolve_activations(activations, len(dims) - 1)
     parameters = initialize_parameters_deep(dims, initialization, seed=seed, dtype=dtype)
-    return gradient_descent(X, Y, parameters, names, learning_rate, num_iterations, print_cost, lambd, keep_prob, seed)
+    try:
+        return gradient_descent(X, Y, parameters, names, learning_rate, num_iterations, print_cost, lambd, keep_prob,
+                                seed)
+    except DivergenceError as error:  # name the likely cause: the inputs, keep_prob, lambd, the weights or the rate
+        raise explain_divergence(error, learning_rate, X=X, keep_prob=keep_prob, lambd=lambd, m=X.shape[1],
+                                 initialization=initialization) from None
 
 
 # ------------------------------------------------------------------ prediction
@@ -391,11 +524,16 @@ def predict(X, y, parameters, activations=None, print_accuracy=True):
     printed ("Accuracy: 0.98..."); pass print_accuracy=False to silence it.
     y: (1, m) labels, or (C, m) one-hot for a softmax output (see `utils.checks` for the label layouts).
     """
-    check_parameters(parameters)
+    L = check_parameters(parameters)
     X = check_X(X, parameters["W1"].shape[1])
-    labels = None if y is None else to_labels(y, "y", X.shape[1])
-    if labels is not None and labels.size != X.shape[1]:
-        raise ValueError(f"y: expected {X.shape[1]} labels to match X, got shape {np.shape(y)}")
+    labels = None
+    if y is not None:
+        labels, one_hot_rows = read_labels(y, "y", X.shape[1])
+        if labels.size != X.shape[1]:
+            raise ValueError(f"y: expected {X.shape[1]} labels to match X, got shape {np.shape(y)}")
+        n_L = parameters[f"W{L}"].shape[0]  # labels the output layer can give: the rule of NeuralNetwork.score
+        check_class_labels(labels, one_hot_rows, max(2, n_L), "y", "{0, 1} (the output layer has one unit)"
+                           if n_L == 1 else f"0..{n_L - 1} (the output layer has {n_L} units)")
     X = X.astype(parameters["W1"].dtype, copy=False)
     AL, _ = L_model_forward(X, parameters, activations, validate=False)
     p = labels_from_probabilities(AL)

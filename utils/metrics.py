@@ -12,6 +12,8 @@ other argument holds a single label: ``accuracy([[1], [0], [0], [0]],
 [[1], [1], [1], [1]])`` compares four labels (0.25). Probabilities are not
 labels: threshold or argmax them first. Labels must be integers in
 0 .. MAX_CLASSES - 1 (10,000), and y_true and y_pred must hold as many labels.
+A one-hot argument declares its classes (its C rows): the other argument's
+labels must be below C, and a one-hot other argument must have C rows too.
 For binary problems the positive class is 1 (cat).
 
     accuracy  = (TP + TN) / m
@@ -25,7 +27,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import MAX_CLASSES, check_num_classes, check_number, to_labels  # noqa: F401  (to_labels re-exported)
+from .checks import (MAX_CLASSES, check_class_labels, check_num_classes, check_number, read_labels,  # noqa: F401
+                     to_labels)  # to_labels re-exported
 
 
 def _single_label_count(y):
@@ -38,10 +41,16 @@ def _single_label_count(y):
 
 
 def _pair(y_true, y_pred):
-    t = to_labels(y_true, "y_true", _single_label_count(y_pred))
-    p = to_labels(y_pred, "y_pred", t.size)
+    """(y_true, y_pred) as class indices (m,), refused where they disagree: their number, or the classes a
+    one-hot argument declares (its rows, `utils.checks.check_class_labels`, the rule of `NeuralNetwork.score`)."""
+    t, t_rows = read_labels(y_true, "y_true", _single_label_count(y_pred))
+    p, p_rows = read_labels(y_pred, "y_pred", t.size)
     if t.shape != p.shape:
         raise ValueError(f"y_pred: expected {t.size} labels to match y_true, got {p.size}")
+    if t_rows is not None:
+        check_class_labels(p, p_rows, t_rows, "y_pred", f"0..{t_rows - 1} (the {t_rows} rows of the one-hot y_true)")
+    elif p_rows is not None:
+        check_class_labels(t, None, p_rows, "y_true", f"0..{p_rows - 1} (the {p_rows} rows of the one-hot y_pred)")
     return t, p
 
 

@@ -24,6 +24,7 @@ in float32 too, False never.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import math
 
@@ -31,16 +32,27 @@ import numpy as np
 
 from .activations import ACTIVATIONS, default_activations
 from .blas import blas_threads_for
-from .checks import check_callable, check_hyperparameters, check_parameter_count, got, read_labels
+from .checks import check_callable, check_class_labels, check_hyperparameters, check_parameter_count, got, read_labels
 from .costs import compute_cost_from_logits, one_hot
-from .deep import (check_divergence, check_learning_rate, check_iterations, check_X, compute_gradients, diverged,
-                   L_model_forward, labels_from_probabilities, layer_dims_of, n_correct as _n_correct)
+from .deep import (DivergenceError, check_divergence, check_learning_rate, check_iterations, check_X,  # noqa: F401
+                   compute_gradients, diverged, explain_divergence, L_model_forward, labels_from_probabilities,
+                   layer_dims_of, n_correct as _n_correct)
 from .initializers import initialize_parameters_deep
 from .metrics import accuracy  # noqa: F401  (re-exported)
 from .optimizers import OPTIMIZERS, get_optimizer, learning_rate_at, random_mini_batches
 from .persistence import load_parameters, save_parameters
 from .span import (fast_path_applies, from_coefficients, mini_batch_columns, prepare_span, span_forward_val,
                    span_gradients, to_coefficients)
+
+
+#: `NeuralNetwork.save` writes a longer history series (epochs) as an array, not a JSON list.
+HISTORY_LIST_LIMIT = 10_000
+
+
+@functools.lru_cache(maxsize=None)
+def _argument_names(function):
+    """The names of `function`'s arguments but self, read from its signature."""
+    return tuple(name for name in inspect.signature(function).parameters if name != "self")
 
 
 class NeuralNetwork:
@@ -108,16 +120,19 @@ class NeuralNetwork:
             output = self.output
             if output == "auto":
                 output = "softmax" if (given_one_hot or n_classes > 2) else "sigmoid"
-            if output == "sigmoid" and n_classes > 2:
-                raise ValueError(f"{name}: expected labels in {{0, 1}} for output='sigmoid', "
-                                 f"got values {np.unique(labels)[:8].tolist()}")
+            if output == "sigmoid":  # two classes: what score refuses for a trained sigmoid model, by the same rule
+                check_class_labels(labels, one_hot_rows, 2, name, "{0, 1} for output='sigmoid'")
             self.n_classes_, self.output_ = n_classes, output
-        elif labels.max() >= self.n_classes_:
-            raise ValueError(f"{name}: expected labels in 0..{self.n_classes_ - 1} (the classes seen in training), "
-                             f"got values {np.unique(labels)[:8].tolist()}")
+        else:
+            self._check_classes(labels, one_hot_rows, name)
         if self.output_ == "sigmoid":
             return labels.reshape(1, -1).astype(self.dtype)
         return one_hot(labels, self.n_classes_, dtype=self.dtype)
+
+    def _check_classes(self, labels, one_hot_rows, name):
+        """Labels (from `read_labels`) the trained model can output: `utils.checks.check_class_labels`."""
+        check_class_labels(labels, one_hot_rows, self.n_classes_, name,
+                           f"0..{self.n_classes_ - 1} (the classes seen in training)")
 
     # ------------------------------------------------------------ training
 
@@ -126,15 +141,21 @@ class NeuralNetwork:
 
         X_val, Y_val: optional validation set (accuracy and cost recorded per epoch).
         callback(epoch, model) runs after every epoch; returning False stops training.
-        Raises ValueError on bad input, and `DivergenceError` (a ValueError naming the learning
-        rate) when training diverges: a cost NaN / inf, or an epoch's cost far past the cost
-        before training (`utils.deep.is_diverging`); history_ then ends with that cost.
+        The hyperparameters are checked again first, as the constructor checks them
+        (`utils.checks.check_hyperparameters`): attributes set after construction
+        (``model.learning_rate = ...``) are held to the same rules.
+        Raises ValueError on bad input, and `DivergenceError` (a ValueError naming the likely
+        cause: the learning rate, or the inputs' scale, keep_prob, lambd, the initial weights,
+        see `utils.deep.divergence_cause`) when training diverges: a cost NaN / inf, or an
+        epoch's cost far past the cost before training (`utils.deep.is_diverging`); history_
+        then ends with that cost.
         X is used in Fortran order (a copy only if it is C-ordered): X.T is then C-contiguous,
         which makes dZ1 X^T and gathering a mini-batch's columns faster, with the same results.
         Training (callback included) runs on one BLAS thread when the network's products are
         small (`utils.blas.blas_threads_for`): faster on a busy machine, and the same float32
         rounding whatever the number of cores.
         """
+        self.__dict__.update(check_hyperparameters(self._current_params()))  # also what was set after __init__
         check_callable(callback, "callback")
         for attr in ("n_classes_", "output_"):
             self.__dict__.pop(attr, None)
@@ -157,8 +178,18 @@ class NeuralNetwork:
         self.best_epoch_ = None
         with blas_threads_for(self.layer_dims_, min(self.batch_size or m, m)):  # 1 BLAS thread if small: utils/blas.py
             self._start_cost = self._cost(X, Y)  # what each epoch's cost is held against (is_diverging)
-            self._train(X, Y, X_val, Y_val, callback)
+            try:
+                self._train(X, Y, X_val, Y_val, callback)
+            except DivergenceError as error:  # name the likely cause, knowing X and every hyperparameter
+                raise explain_divergence(error, self.learning_rate, **self._divergence_context(X)) from None
         return self
+
+    def _divergence_context(self, X):
+        """What `utils.deep.divergence_cause` weighs: the cost before training, X, the hyperparameters."""
+        hyperparameters = ("keep_prob", "lambd", "init_scale", "beta", "beta1", "beta2", "epsilon", "decay_rate")
+        return {"first_cost": self._start_cost, "X": X, "m": min(self.batch_size or X.shape[1], X.shape[1]),
+                "optimizer": self.optimizer, "initialization": self.initialization,
+                **{name: getattr(self, name) for name in hyperparameters}}
 
     def _optimizer_state(self, p):
         """The optimiser's initial state for parameters p: `OPTIMIZERS[optimizer].init(p)`."""
@@ -280,19 +311,25 @@ class NeuralNetwork:
         return labels_from_probabilities(self.predict_proba(X))
 
     def score(self, X, Y):
-        """Accuracy of `predict(X)` against labels Y ((1, m), (m,), (m, 1) or one-hot (C, m)), in [0, 1]."""
+        """Accuracy of `predict(X)` against labels Y ((1, m), (m,), (m, 1) or one-hot (C, m)), in [0, 1].
+
+        Labels the model cannot output are refused, as `fit` refuses them (`utils.checks.check_class_labels`):
+        a label beyond the classes seen in training (a 2 for a sigmoid output), a one-hot Y of another
+        number of rows.
+        """
         p = self.predict(X)[0]
-        labels = read_labels(Y, "Y", p.size)[0]
+        labels, one_hot_rows = read_labels(Y, "Y", p.size)
         if labels.size != p.size:
             raise ValueError(f"Y: expected {p.size} labels to match X, got shape {np.shape(Y)}")
+        self._check_classes(labels, one_hot_rows, "Y")  # the labels fit refuses: a 2 for a sigmoid output ...
         return float(np.mean(labels == p))
 
     # ------------------------------------------------------------ hyperparameters
 
     @classmethod
     def _param_names(cls):
-        """The constructor's argument names, read from its signature."""
-        return [name for name in inspect.signature(cls.__init__).parameters if name != "self"]
+        """The constructor's argument names, read from its signature (once per class: `fit` asks every time)."""
+        return list(_argument_names(cls.__init__))
 
     def get_params(self, deep=True):
         """The constructor arguments, by the names of its signature (JSON-compatible: dtype by its name)."""
@@ -312,17 +349,28 @@ class NeuralNetwork:
             if name not in names:
                 raise ValueError(f"{name}: expected one of NeuralNetwork's parameters ({', '.join(names)}), "
                                  "got an unknown name")
-        current = {name: getattr(self, name) for name in names}
-        self.__dict__.update(check_hyperparameters({**current, **params}))
+        self.__dict__.update(check_hyperparameters({**self._current_params(), **params}))
         return self
+
+    def _current_params(self):
+        """The constructor arguments as the attributes hold them now (possibly set after construction)."""
+        return {name: getattr(self, name) for name in self._param_names()}
 
     # ------------------------------------------------------------ persistence
 
     def save(self, path, **metadata):
-        """Save parameters_, activations, history and hyperparameters (plus `metadata`) to an .npz file."""
+        """Save parameters_, activations, history and hyperparameters (plus `metadata`) to an .npz file.
+
+        A history series of more than HISTORY_LIST_LIMIT epochs is saved as a float64 array (exact),
+        not a JSON list: a file holds at most MAX_METADATA_CHARS (4 Mi) characters of JSON, which a
+        long training's numbers would exceed after it has run. `load` gives lists back.
+        """
         self._check_fitted()
+        history = {name: np.asarray(series, dtype=np.float64)
+                   if isinstance(series, list) and len(series) > HISTORY_LIST_LIMIT else series
+                   for name, series in self.history_.items()}
         return save_parameters(path, self.parameters_, activations=self.activations_, n_classes=self.n_classes_,
-                               hyperparameters=self.get_params(), history=self.history_, **metadata)
+                               hyperparameters=self.get_params(), history=history, **metadata)
 
     @classmethod
     def load(cls, path):
@@ -340,7 +388,8 @@ class NeuralNetwork:
         model.parameters_, model.layer_dims_, model.activations_ = parameters, dims, list(activations)
         model.output_ = activations[-1]
         model.n_classes_ = metadata.get("n_classes", max(2, dims[-1]))
-        model.history_ = metadata.get("history", {})
+        model.history_ = {name: series.tolist() if isinstance(series, np.ndarray) else series
+                          for name, series in (metadata.get("history") or {}).items()}
         model.metadata_ = metadata
         return model
 

@@ -45,11 +45,11 @@ def save_parameters(path, parameters, **metadata):
     it is checked against the file format before anything is written.
     Returns the Path written.
     """
-    path = check_save_path(path)
     arrays = check_weights(parameters)
     metadata = {"format_version": FORMAT_VERSION, "layer_dims": layer_dims_of(arrays),
                 "version": _library_version(), **metadata}
     arrays.update(encode_metadata(metadata, arrays))
+    path = check_save_path(path)  # after the contents: a bad argument is named before a bad destination
     write_atomically(path, lambda file: np.savez(file, **arrays))
     return path
 

@@ -36,8 +36,13 @@ The rules:
   label). Values must be integers (integer-valued floats and bools are
   accepted) in 0 .. MAX_CLASSES - 1.
 - limits: at most MAX_CLASSES classes (a label of 10**9 would otherwise ask
-  for a one-hot matrix of 10**9 rows) and at most MAX_PARAMETERS weights and
-  biases in a network.
+  for a one-hot matrix of 10**9 rows), at most MAX_PARAMETERS weights and
+  biases and MAX_LAYERS layers in a network, at most MAX_ITERATIONS epochs or
+  iterations (``epochs``, ``num_iterations``). The constructor refuses what it
+  can already see (the hidden layers alone); ``fit`` adds n_x and the classes.
+- a model's labels: `check_class_labels` holds labels against the classes a
+  model can output (``fit`` of a trained model's validation labels, ``score``,
+  ``predict``): class indices below C, and a one-hot Y of exactly C rows.
 
 The checks are split by concern, all importable from here: `values` (messages, numbers,
 choices and registries, `ARGUMENTS`, layer sizes), `arrays` (arrays and the label rule) and
@@ -46,8 +51,9 @@ choices and registries, `ARGUMENTS`, layer sizes), `arrays` (arrays and the labe
 
 from __future__ import annotations
 
-from .arrays import (as_array, check_class_indices, check_finite, check_labels, check_num_classes, check_one_hot,  # noqa: F401
-                     check_one_hot_arguments, check_parameters, check_real_array, check_X, read_labels, to_labels)
+from .arrays import (as_array, check_class_indices, check_class_labels, check_finite, check_labels,  # noqa: F401
+                     check_num_classes, check_one_hot, check_one_hot_arguments, check_parameters, check_real_array,
+                     check_X, read_labels, to_labels)
 from .calls import (OUTPUTS, check_activations, check_backward_arguments, check_cost_arguments, check_forward_arguments,  # noqa: F401
                     check_gradient_check_arguments, check_gradients, check_image_size, check_images,
                     check_linear_inputs, check_mini_batch_arguments, check_output, check_training_arguments,
@@ -57,4 +63,4 @@ from .values import (ARGUMENTS, check_arguments, check_batch_size, check_bool, c
                      check_layer_dims, check_learning_rate, check_non_negative, check_non_negative_int, check_number,
                      check_optimizer, check_parameter_count, check_positive, check_positive_int, check_probability,
                      check_seed, _choice_from, _finite, got, _int_list, lookup, MAX_CLASSES, MAX_PARAMETERS,
-                     MAX_SEED, _parameter_count, sample, _scalar, shown)
+                     MAX_SEED, MAX_ITERATIONS, MAX_LAYERS, check_count, _parameter_count, sample, _scalar, shown)

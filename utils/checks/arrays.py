@@ -148,6 +148,23 @@ def read_labels(y, name="y", m=None):
     return check_class_indices(labels, name), None
 
 
+def check_class_labels(labels, one_hot_rows, n_classes, name="Y", classes=None):
+    """Labels read by `read_labels` that a model of `n_classes` classes can output; returns `labels`.
+
+    The rule wherever a model's outputs meet labels (`NeuralNetwork.fit` / `score`, `predict`):
+    class indices below n_classes, and a one-hot array of exactly n_classes rows (a one-hot
+    array declares its number of classes). `classes` says in the message which labels those
+    are, e.g. "0..3 (the classes seen in training)" (default: "0..n_classes-1").
+    """
+    classes = classes or f"0..{n_classes - 1}"
+    if one_hot_rows is not None and one_hot_rows != n_classes:
+        raise ValueError(f"{name}: expected one-hot labels of {n_classes} rows, for labels in {classes}, "
+                         f"got {one_hot_rows} rows")
+    if labels.size and labels.max() >= n_classes:
+        raise ValueError(f"{name}: expected labels in {classes}, got values {sample(labels)}")
+    return labels
+
+
 def to_labels(y, name="y", m=None):
     """(m,), (1, m), (m, 1) or one-hot (C, m) -> integer class indices of shape (m,) (see `read_labels`)."""
     return read_labels(y, name, m)[0]

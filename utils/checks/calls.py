@@ -217,8 +217,10 @@ def check_hyperparameters(params):
                    output=check_choice(params["output"], OUTPUTS, "output"),
                    fast_path=check_fast_path(params["fast_path"]))
     if checked["batch_size"] is not None and checked["seed"] + checked["epochs"] > MAX_SEED + 1:
-        raise ValueError(f"seed: expected at most 2**32 - epochs = {MAX_SEED + 1 - checked['epochs']} with mini-batches "
-                         f"(epoch e shuffles with seed + e), got {checked['seed']}")
+        seed, epochs = checked["seed"], checked["epochs"]
+        raise ValueError(f"seed, epochs: expected seed + epochs <= 2**32 with mini-batches (epoch e shuffles with "
+                         f"seed + e, and a seed is below 2**32), got seed {seed} + epochs {epochs} = {seed + epochs}; "
+                         f"give a seed of at most {MAX_SEED + 1 - epochs} or at most {MAX_SEED + 1 - seed} epochs")
     return checked
 
 

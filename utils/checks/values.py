@@ -13,6 +13,12 @@ import numpy as np
 MAX_CLASSES = 10_000
 MAX_PARAMETERS = 10 ** 8
 MAX_SEED = 2 ** 32 - 1  # what np.random.RandomState accepts
+#: At most this many epochs / iterations: a training records a cost per epoch (history_), and a
+#: million is already days of the course's photos; a typing slip (10**20) is refused at once.
+MAX_ITERATIONS = 10 ** 6
+#: At most this many layers (L, the output layer included): deeper nets are a typing slip here, and a
+#: parameters file holds at most 10,000 arrays (two per layer).
+MAX_LAYERS = 1000
 
 
 # ---------------------------------------------------------------- messages
@@ -61,10 +67,11 @@ def check_number(value, name, expected, valid=None, integer=False):
     Otherwise ValueError "{name}: expected {expected}, got {value}". Returns the value unchanged.
     """
     v = _scalar(value)
-    ok = (isinstance(v, numbers.Integral if integer else numbers.Real)
-          and not isinstance(v, (bool, np.bool_))
-          and (integer or _finite(v))
-          and (valid is None or bool(valid(v))))
+    if type(v) is int or type(v) is float:  # the common case, decided without the slower ABC checks
+        real = type(v) is int or not integer
+    else:
+        real = isinstance(v, numbers.Integral if integer else numbers.Real) and not isinstance(v, (bool, np.bool_))
+    ok = real and (integer or _finite(v)) and (valid is None or bool(valid(v)))
     if not ok:
         raise ValueError(f"{name}: expected {expected}, got {got(value)}")
     return v
@@ -98,6 +105,12 @@ def check_positive_int(value, name):
 def check_non_negative_int(value, name):
     """An integer >= 0, as an int."""
     return int(check_number(value, name, "a non-negative integer", lambda v: v >= 0, integer=True))
+
+
+def check_count(value, name):
+    """A number of epochs or iterations: an integer in 0 .. MAX_ITERATIONS, as an int."""
+    return int(check_number(value, name, f"a non-negative integer of at most {MAX_ITERATIONS:,} (MAX_ITERATIONS)",
+                            lambda v: 0 <= v <= MAX_ITERATIONS, integer=True))
 
 
 def check_bool(value, name):
@@ -165,7 +178,7 @@ ARGUMENTS = {
     "lambd": check_non_negative, "decay_rate": check_non_negative, "noise": check_non_negative,
     "keep_prob": check_probability,
     "beta": check_fraction, "beta1": check_fraction, "beta2": check_fraction,
-    "num_iterations": check_non_negative_int, "epochs": check_non_negative_int,
+    "num_iterations": check_count, "epochs": check_count,
     "time_interval": check_positive_int, "patience": check_positive_int, "mini_batch_size": check_positive_int,
     "print_every": check_positive_int, "n_x": check_positive_int, "n_h": check_positive_int,
     "n_y": check_positive_int,
@@ -193,8 +206,8 @@ def check_learning_rate(learning_rate):
 
 
 def check_iterations(num_iterations, name="num_iterations"):
-    """A non-negative integer number of iterations (or epochs), as an int."""
-    return check_non_negative_int(num_iterations, name)
+    """A number of iterations (or epochs): an integer in 0 .. MAX_ITERATIONS, as an int."""
+    return check_count(num_iterations, name)
 
 
 def check_keep_prob(keep_prob):
@@ -240,6 +253,9 @@ def check_layer_dims(layer_dims, name="layer_dims", length=None):
         ok = dims is not None and len(dims) == length
     if not ok or min(dims) < 1:
         raise ValueError(f"{name}: expected {expected}, got {got(layer_dims)}")
+    if len(dims) - 1 > MAX_LAYERS:
+        raise ValueError(f"{name}: expected at most {MAX_LAYERS} layers (MAX_LAYERS) after n_x, got {len(dims) - 1}; "
+                         "use fewer layers")
     check_parameter_count(dims, name)
     return dims
 
@@ -257,7 +273,15 @@ def check_hidden_layers(hidden_layers, name="hidden_layers"):
     sizes = _int_list(hidden_layers)
     if sizes is None and isinstance(hidden_layers, (list, tuple)) and not hidden_layers:
         sizes = []
-    if sizes is None or any(n < 1 or n > MAX_PARAMETERS for n in sizes):
+    if sizes is None or any(n < 1 for n in sizes):
         raise ValueError(f"{name}: expected a list of positive integers, the hidden layer sizes (e.g. (20, 7, 5); "
                          f"(5,) for one layer, () for none), got {got(hidden_layers)}")
+    if len(sizes) >= MAX_LAYERS:
+        raise ValueError(f"{name}: expected at most {MAX_LAYERS - 1} hidden layers (MAX_LAYERS = {MAX_LAYERS} "
+                         f"layers with the output layer), got {len(sizes)}; use fewer layers")
+    if any(n > MAX_PARAMETERS for n in sizes) or _parameter_count(sizes) > MAX_PARAMETERS:
+        count = max(max(sizes), _parameter_count(sizes))
+        raise ValueError(f"{name}: expected a network of at most {MAX_PARAMETERS:.0e} weights and biases "
+                         f"(MAX_PARAMETERS), got {count:.3g} already in the hidden layers {shown(sizes)}; "
+                         "use fewer or smaller layers")
     return sizes

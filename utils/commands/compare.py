@@ -14,7 +14,10 @@ full-batch gradient descent, seed 1:
 
 Prints one row per data set and model, as soon as it is trained: train /
 validation / test accuracy and training time. catvnoncat has no validation
-split ("n/a"); cats_vs_noncats has its own.
+split ("n/a"); cats_vs_noncats has its own. Every line goes out through
+`utils.text.echo` (control characters and what the terminal's encoding lacks
+shown as backslash escapes); errors, which may quote file names, through
+`utils.cli.one_line`.
 """
 
 from __future__ import annotations
@@ -25,11 +28,14 @@ import time
 import numpy as np
 
 from .. import cli
+from ..checks import check_arguments, check_image_size, check_parameter_count
 from ..costs import compute_cost_from_logits
-from ..deep import L_layer_model, L_model_forward, check_divergence, predict, two_layer_model
+from ..deep import (DivergenceError, L_layer_model, L_model_forward, check_divergence, explain_divergence, predict,
+                    two_layer_model)
 from ..metrics import accuracy
 from ..preprocessing import SCALINGS
 from ..datasets import EXAMPLES, IMAGE_SETS, Data, load_dataset
+from ..text import echo, printable
 
 #: name -> hidden layer sizes
 MODELS = {"2-layer": [7], "4-layer": [20, 7, 5]}
@@ -67,6 +73,26 @@ def resolve(args):
     return args
 
 
+def check_values(args) -> None:
+    """The library's checks of the values the flags give, before any work (ValueError naming the argument):
+    what the course's functions check (learning_rate, num_iterations <= MAX_ITERATIONS, seed) and the size
+    of the 4-layer network on photos of --image-size (MAX_PARAMETERS)."""
+    check_arguments(learning_rate=args.learning_rate, num_iterations=args.iterations, seed=args.seed)
+    check_image_size(args.image_size)
+    try:
+        check_parameter_count([3 * args.image_size ** 2, *MODELS["4-layer"], 1], "image_size")
+    except ValueError as error:
+        raise ValueError(f"{error}; use a smaller --image-size") from None
+
+
+def parse(argv):
+    """The flags, resolved (`resolve`) and checked (`check_values`) before any work: a bad one exits with 2."""
+    parser = build_parser()
+    args = resolve(parser.parse_args(argv))
+    cli.check_flags(parser, lambda: check_values(args))
+    return args
+
+
 def memory_needed(args) -> dict:
     """`cli.memory_estimate` of the largest run: the 4-layer network in float64 (the course's) on the largest set."""
     layer_dims = [3 * args.image_size ** 2, *MODELS["4-layer"], 1]
@@ -86,17 +112,22 @@ def train_model(name: str, data: Data, args):
 
     The course's functions stop only on a NaN / inf cost; here a cost that grew far past
     its start (`utils.deep.is_diverging`, on the recorded costs and the final one) raises
-    DivergenceError too, instead of printing the accuracies of a diverged network.
+    DivergenceError too, instead of printing the accuracies of a diverged network. Either names
+    the likely cause (`utils.deep.divergence_cause`): the learning rate, or the photos' scale.
     """
     dims = [data.X_train.shape[0], *MODELS[name], 1]
     train = two_layer_model if len(dims) == 3 else L_layer_model
     start = time.perf_counter()
-    parameters, costs = train(data.X_train, data.Y_train, dims, learning_rate=args.learning_rate,
-                              num_iterations=args.iterations, seed=args.seed)
+    try:
+        parameters, costs = train(data.X_train, data.Y_train, dims, learning_rate=args.learning_rate,
+                                  num_iterations=args.iterations, seed=args.seed)
+    except DivergenceError as error:  # the lesson functions know only the learning rate: add the photos
+        raise explain_divergence(error, args.learning_rate, X=data.X_train) from None
     seconds = time.perf_counter() - start
     final = training_cost(parameters, data.X_train, data.Y_train)
     for iteration, cost in [*zip(range(0, args.iterations, 100), costs), (args.iterations, final)]:
-        check_divergence(cost, costs[0], f"iteration {iteration} of {name} on {data.name}", args.learning_rate)
+        check_divergence(cost, costs[0], f"iteration {iteration} of {name} on {data.name}", args.learning_rate,
+                         updates=iteration, X=data.X_train)
     return parameters, costs, seconds
 
 
@@ -148,14 +179,14 @@ def main(argv=None) -> int:
 
 
 def _main(argv) -> int:
-    args = resolve(build_parser().parse_args(argv))
+    args = parse(argv)
     cli.check_memory(memory_needed(args), "Use a smaller --image-size")
     if args.track:
         from ..tracking import require_mlflow
         require_mlflow()
-    print(f"{args.iterations} iterations of gradient descent, lr {args.learning_rate}, photos {args.image_size}x"
-          f"{args.image_size}, scaling {args.scaling}, seed {args.seed}")
-    print(HEADER, flush=True)
+    echo(f"{args.iterations} iterations of gradient descent, lr {args.learning_rate}, photos {args.image_size}x"
+         f"{args.image_size}, scaling {args.scaling}, seed {args.seed}")
+    echo(HEADER, flush=True)
     runs = []
     for dataset in dict.fromkeys(args.datasets):
         data = load_dataset(dataset, args.image_size, args.scaling)
@@ -163,13 +194,13 @@ def _main(argv) -> int:
             parameters, costs, seconds = train_model(name, data, args)
             dims = [data.X_train.shape[0], *MODELS[name], 1]
             acc = accuracies(parameters, data)
-            print(format_row(dataset, name, dims, acc, seconds), flush=True)
+            echo(format_row(dataset, name, dims, acc, seconds), flush=True)
             if args.track:
                 runs.append(track(args, dataset, name, dims, costs, acc, seconds))
     if args.track:
         from ..tracking import ui_command
-        print(f"tracked {len(runs)} MLflow runs in experiment {args.experiment!r}; "
-              f"view with: {ui_command(args.tracking_uri)}")
+        echo(f"tracked {len(runs)} MLflow runs in experiment '{printable(args.experiment)}'; "
+             f"view with: {ui_command(args.tracking_uri)}")
     return 0
 
 

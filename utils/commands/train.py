@@ -30,6 +30,7 @@ from .. import cli
 from ..datasets import (EXAMPLES, IMAGE_SETS, PLANAR_SETS, SPLIT_SEED, TRAINABLE,  # noqa: F401 (re-exported)
                         Data, load_dataset)
 from ..activations import ACTIVATIONS
+from ..checks import check_parameter_count
 from ..initializers import METHODS
 from ..network import NeuralNetwork
 from ..optimizers import OPTIMIZERS
@@ -39,6 +40,8 @@ from ..preprocessing import SCALINGS
 HIDDEN_ACTIVATIONS = tuple(sorted(name for name in ACTIVATIONS if name != "softmax"))
 #: The data sets this command trains on (names, sizes and settings: the registry of `utils.datasets`).
 DATASETS = TRAINABLE
+#: The data sets that come with their own validation split (--val-fraction does not apply).
+OWN_VALIDATION = ("cats_vs_noncats",)
 
 #: The course's deep network (L_layer_model): weights randn / sqrt(n_prev) ("xavier"), lr 0.0075, 2500 iterations.
 _COURSE = dict(layers=[20, 7, 5], activation=["relu"], learning_rate=0.0075, epochs=2500, optimizer="gd",
@@ -121,12 +124,14 @@ def build_parser():
 
 
 def resolve(args):
-    """Fill the flags left out with the data set's defaults; refuse flags that do not apply to it."""
+    """Fill the flags left out with the data set's defaults; refuse (CLIError) flags that do not apply to it."""
     defaults = DEFAULTS[args.dataset]
     if args.dataset not in IMAGE_SETS:
         for flag, value in (("--image-size", args.image_size), ("--scaling", args.scaling)):
             if value is not None:
                 raise cli.CLIError(f"{flag}: applies to the photo sets {', '.join(IMAGE_SETS)}, not {args.dataset}")
+    if args.dataset in OWN_VALIDATION and args.val_fraction is not None:
+        raise cli.CLIError(f"--val-fraction: {args.dataset} has its own validation split; leave the flag out")
     for key, value in defaults.items():
         if getattr(args, key) is None:
             setattr(args, key, value)
@@ -144,16 +149,35 @@ def default_output(args) -> Path:
     return args.output_dir / f"{args.dataset}_{hidden}.npz"
 
 
-def memory_needed(args) -> dict:
-    """`cli.memory_estimate` of the run the flags describe (at --dtype's size)."""
+def layer_dims(args) -> list:
+    """[n_x, *hidden layers, n_y] of the network the flags describe, known before the data are loaded."""
     if args.dataset in IMAGE_SETS:
         n_x = 3 * args.image_size ** 2
     else:
         n_x = 28 * 28 if args.dataset == "digits" else 2
-    layer_dims = [n_x, *args.layers, 10 if args.dataset == "digits" else 1]
+    return [n_x, *args.layers, 10 if args.dataset == "digits" else 1]
+
+
+def check_values(args) -> None:
+    """The library's checks of every value the flags give, before any work (ValueError naming the argument):
+    NeuralNetwork's constructor (`utils.checks.check_hyperparameters`: bounds, seed + epochs ...) and
+    the size of the network on this data set (MAX_PARAMETERS)."""
+    build_model(args)
+    try:
+        check_parameter_count(layer_dims(args), "hidden_layers")
+    except ValueError as error:  # "hidden_layers: expected ...": on photos, --image-size is at fault too
+        if args.dataset in IMAGE_SETS:
+            raise ValueError(f"hidden_layers, image_size{str(error).removeprefix('hidden_layers')}; use fewer or "
+                             "smaller --layers or a smaller --image-size") from None
+        raise ValueError(f"{error}; use fewer or smaller --layers") from None
+
+
+def memory_needed(args) -> dict:
+    """`cli.memory_estimate` of the run the flags describe (at --dtype's size)."""
+    layer_dims_ = layer_dims(args)
     optimizer_copies = {"momentum": 1, "rmsprop": 1, "adam": 2}.get(args.optimizer, 0)
     itemsize = 8 if args.dtype == "float64" else 4
-    return cli.memory_estimate(layer_dims, EXAMPLES[args.dataset], args.batch_size, itemsize, optimizer_copies)
+    return cli.memory_estimate(layer_dims_, EXAMPLES[args.dataset], args.batch_size, itemsize, optimizer_copies)
 
 
 def build_model(args) -> NeuralNetwork:
@@ -254,9 +278,17 @@ def main(argv=None) -> int:
     return cli.run(_main, argv)
 
 
+def parse(argv):
+    """The flags, resolved (`resolve`) and checked (`check_values`) before any work: a bad one exits with 2."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    cli.check_flags(parser, lambda: check_values(resolve(args)))
+    return parser, args
+
+
 def _main(argv) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    args = resolve(build_parser().parse_args(argv))
+    parser, args = parse(argv)
     output = args.output or default_output(args)
     cli.check_output_path(output, "--output" if args.output else "--output-dir")
     cli.check_memory(memory_needed(args), "Use fewer or smaller --layers" +
@@ -264,7 +296,12 @@ def _main(argv) -> int:
     if args.track:
         from ..tracking import require_mlflow
         require_mlflow()  # fail before a long training, not after
-    data = load_data(args.dataset, args.image_size, args.scaling, args.val_fraction)
+    try:
+        data = load_data(args.dataset, args.image_size, args.scaling, args.val_fraction)
+    except ValueError as error:  # a flag that does not fit the data (--val-fraction too small ...): exit 2
+        if not str(error).startswith("--"):
+            raise
+        parser.error(cli.one_line(error))
     model = build_model(args)
     print(describe(data, model, args), flush=True)
     start = time.perf_counter()

@@ -19,6 +19,7 @@ How the redraws are kept cheap
 from __future__ import annotations
 
 import base64
+import html
 import io
 import threading
 import time
@@ -29,6 +30,7 @@ import ipywidgets as widgets
 from matplotlib.figure import Figure
 
 from ..paths import PARAMETERS_DIR, PROJECT_ROOT  # noqa: F401  (re-exported for the explorers)
+from ..text import printable
 
 
 # ------------------------------------------------------------------ debouncing
@@ -155,12 +157,12 @@ class Explorer(widgets.VBox):
 
     def report_error(self, error: Exception) -> None:
         """An unexpected error of a redraw: shown in the status line (the Debouncer's `on_error`)."""
-        self.error = f"{type(error).__name__}: {error}"
+        self.error = printable(f"{type(error).__name__}: {error}")
         self.status.value = html_message(f"Something went wrong: {escape(self.error)}", "error")
 
     def fail(self, what: str, error) -> None:
         """An expected failure (a diverging training, a bad file): ``what: error`` in the status line."""
-        self.error = str(error)
+        self.error = printable(error)
         self.status.value = html_message(f"{what}: {escape(error)}", "error")
 
     def show(self, fig: Figure, crop: bool = True) -> None:
@@ -223,15 +225,18 @@ def html_message(text: str, kind: str = "info") -> str:
 
 
 def escape(text) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """`text` (any object, through str) for an HTML widget: `utils.text.printable` (control characters,
+    newlines, bidi overrides, surrogates as backslash escapes), then HTML-escaped (& < > " ')."""
+    return html.escape(printable(text))
 
 
 def display_path(path: Path) -> str:
-    """`path` relative to the project when inside it (no machine-specific absolute paths in outputs)."""
+    """`path` relative to the project when inside it (no machine-specific absolute paths in outputs),
+    shown with `utils.text.printable`; for messages only, never to open."""
     try:
-        return str(Path(path).resolve().relative_to(PROJECT_ROOT))
-    except ValueError:
-        return str(path)
+        return printable(Path(path).resolve().relative_to(PROJECT_ROOT))
+    except (ValueError, OSError, RuntimeError):
+        return printable(path)
 
 
 # ------------------------------------------------------------------ controls
@@ -260,6 +265,12 @@ def log_slider(description, value, lo_exp, hi_exp, step=0.1, continuous=False):
 def dropdown(description, options, value):
     return widgets.Dropdown(options=options, value=value, description=description, style=SLIDER_STYLE,
                             layout=SLIDER_LAYOUT)
+
+
+def labelled(names) -> list[tuple[str, str]]:
+    """Dropdown options (label, value) for names read from disk: the label shown with `utils.text.printable`
+    (a dropdown shows its labels as text, not HTML), the value the name itself."""
+    return [(printable(name), name) for name in names]
 
 
 def panel(header, controls: dict, *below) -> list:

@@ -1,4 +1,10 @@
-"""The photo explorer: upload a photo and see the cat probability a saved network gives it."""
+"""The photo explorer: upload a photo and see the cat probability a saved network gives it.
+
+Names shown in the widget -- the uploaded file's name, the saved networks' file
+names, error messages quoting them or a file's metadata -- go through
+`utils.text.printable` (control characters, newlines, bidi overrides,
+surrogates as backslash escapes) and, in HTML, `common.escape`.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,9 @@ import numpy as np
 from ..deep import labels_from_probabilities
 from ..images import decode_image
 from ..persistence import load_parameters, predict_images
-from .common import PARAMETERS_DIR, Explorer, display_path, dropdown, escape, html_message, png_thumbnail, title
+from ..text import printable
+from .common import (PARAMETERS_DIR, Explorer, display_path, dropdown, escape, html_message, labelled, png_thumbnail,
+                     title)
 
 
 def cat_models(folder: Path) -> list[str]:
@@ -50,9 +58,9 @@ class PhotoExplorer(Explorer):
         folder = Path(parameters_dir) if parameters_dir is not None else PARAMETERS_DIR
         names = cat_models(folder)
         if model is not None and model not in names:
-            raise ValueError(f"model: expected one of the cat classifiers in {display_path(folder)} ({names}), "
-                             f"got {model!r}")
-        chooser = dropdown("saved network", names, model or (names[0] if names else None))
+            raise ValueError(f"model: expected one of the cat classifiers in {display_path(folder)} "
+                             f"({printable(names)}), got '{printable(model)}'")
+        chooser = dropdown("saved network", labelled(names), model or (names[0] if names else None))
         refresh = widgets.Button(description="Refresh list", icon="refresh")
         upload = widgets.FileUpload(accept="image/*", multiple=False, description="Upload a photo")
         picture = widgets.Image(format="png", layout=widgets.Layout(max_width="256px", max_height="256px"))
@@ -73,7 +81,10 @@ class PhotoExplorer(Explorer):
             self._no_model_message()
 
     def classify(self, name: str, content: bytes) -> float | None:
-        """Show `content` (the bytes of an uploaded file) and its cat probability; None on failure."""
+        """Show `content` (the bytes of an uploaded file) and its cat probability; None on failure.
+
+        Any file that does not decode -- whatever Pillow raised -- gives one line in the status.
+        """
         self.probability = None
         self._last = (name, content)
         chosen = self.controls["model"].value
@@ -90,7 +101,7 @@ class PhotoExplorer(Explorer):
             probability = float(np.asarray(predict_images(image[None], parameters, metadata)).ravel()[0])
         except (ValueError, OSError) as error:
             self.status.value = html_message(f"Could not use {escape(chosen)}: {escape(error)}", "error")
-            self.error = str(error)
+            self.error = printable(error)
             return None
         self._show_result(name, image, probability, chosen, metadata)
         return probability
@@ -99,8 +110,9 @@ class PhotoExplorer(Explorer):
         """List the saved networks again (after a Save in the cats explorer)."""
         chooser = self.controls["model"]
         current = chooser.value
-        chooser.options = cat_models(self.folder)
-        if current in chooser.options:
+        names = cat_models(self.folder)
+        chooser.options = labelled(names)
+        if current in names:
             chooser.value = current
         if not chooser.options:
             self._no_model_message()
@@ -123,7 +135,7 @@ class PhotoExplorer(Explorer):
         self.runs += 1
 
     def _unreadable(self, name: str, error: ValueError) -> None:
-        reason = str(error).removeprefix(f"{name}: ")
+        reason = printable(error).removeprefix(f"{printable(name)}: ")
         if reason.startswith("not a readable image"):
             reason = ("it is not a photo Pillow can open (corrupt, truncated or another kind of file). "
                       "Try a JPEG or PNG.")
