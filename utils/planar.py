@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .checks import check_arguments, check_number
+from .rounding import nudge
 
 MAX_POINTS = 10_000_000
 
@@ -29,8 +30,11 @@ def _check(m, noise, seed, dtype, even=False, n_classes=None, **numbers):
 
 
 def _pack(points, labels, dtype):
-    """(m, 2) points and (m,) labels -> X (2, m) of `dtype`, Y (1, m) int64."""
-    return np.asarray(points, dtype=dtype).T.copy(), np.asarray(labels, dtype=np.int64).reshape(1, -1)
+    """(m, 2) points and (m,) labels -> X (2, m) of `dtype`, Y (1, m) int64.
+
+    Where every data set's X is born: with ROUNDING_NUDGE=1 or -1 it comes out one ulp off (`utils.rounding`).
+    """
+    return nudge(np.asarray(points, dtype=dtype).T.copy()), np.asarray(labels, dtype=np.int64).reshape(1, -1)
 
 
 def load_planar_dataset(m: int = 400, seed: int = 1, noise: float = 0.2, petals_radius: float = 4.0,
