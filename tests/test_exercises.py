@@ -356,7 +356,7 @@ MISTAKES = {
         (lambda A, kp, s: drop_fwd(A, kp, s, scale="none"), "the division is missing"),
         (lambda A, kp, s: drop_fwd(A, kp, s, scale="multiply"), "divide by keep_prob, do not multiply"),
         (lambda A, kp, s: drop_fwd(A, kp, s, flip=True), "keeps each unit with probability keep_prob"),
-        (lambda A, kp, s: drop_fwd(A, kp, s, as_float=True), "D should be a boolean mask"),
+        (lambda A, kp, s: drop_fwd(A, kp, s, as_float=True), "D should be the mask that says which units are kept"),
         (lambda A, kp, s: (A / kp, drop_fwd(A, kp, s)[1]), "apply the mask"),
     ],
     "dropout_backward": [
@@ -579,3 +579,524 @@ def test_your_functions_reach_the_learner_s_functions_called_by_bare_name(monkey
     assert namespace["linear_activation_forward"] is library_version
     assert namespace["L_model_forward"] is utils.L_model_forward
 
+
+
+# ---- a check the learner's function cannot break ------------------------------------------------------------
+
+import math
+import os
+import random
+import signal
+import sys
+import threading
+import time
+
+import utils.activations
+import utils.deep
+from utils.exercises import core, guard
+
+
+@pytest.fixture
+def short_limit(monkeypatch):
+    monkeypatch.setenv(core.TIME_LIMIT_VARIABLE, "1")
+    return 1.0
+
+
+def forever(*args):
+    while True:
+        pass
+
+
+def forever_swallowing(*args):
+    while True:
+        try:
+            while True:
+                pass
+        except BaseException:   # a bare except: the check's stop comes again
+            pass
+
+
+@pytest.mark.parametrize("fn", [forever, forever_swallowing], ids=["loop", "loop_that_swallows"])
+def test_an_endless_loop_ends_with_one_line_at_the_time_limit(fn, short_limit, capsys):
+    start = time.perf_counter()
+    feedback = E.check_linear_forward(fn)
+    elapsed = time.perf_counter() - start
+    assert not feedback.passed and feedback.kind == "timeout" and not feedback.generic
+    assert feedback.message.startswith("✗ linear_forward did not finish within 1 s and was stopped.")
+    assert "endless loop" in feedback.message and elapsed < short_limit + 3
+    assert capsys.readouterr().out.count("✗") == 1
+    assert E.check_linear_forward(SOLUTIONS["linear_forward"]).passed   # nothing pending is left behind
+
+
+def test_the_time_limit_is_configurable(monkeypatch):
+    monkeypatch.delenv(core.TIME_LIMIT_VARIABLE, raising=False)
+    assert core.configured_time_limit() == core.DEFAULT_TIME_LIMIT == 30.0
+    for text, expected in (("2.5", 2.5), ("none", None), ("0", None), ("off", None), ("soon", 30.0)):
+        monkeypatch.setenv(core.TIME_LIMIT_VARIABLE, text)
+        assert core.configured_time_limit() == expected
+    feedback = core.run_check(forever, explain_free_exercise(), time_limit=0.5)
+    assert feedback.kind == "timeout" and "within 0.5 s" in feedback.message
+
+
+def explain_free_exercise():
+    return E.deep._linear_forward_exercise()
+
+
+def test_a_check_run_in_another_thread_is_stopped_too_and_reports_a_keyboard_interrupt(short_limit, capsys):
+    """Signals reach only the main thread: there the time limit still works (an exception raised in the thread),
+    and a KeyboardInterrupt can only come from the learner's code, so it is reported."""
+    out = {}
+
+    def run():
+        out["loop"] = E.check_linear_forward(forever)
+        out["raise"] = E.check_linear_forward(lambda A, W, b: (_ for _ in ()).throw(KeyboardInterrupt()))
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join(20)
+    assert not worker.is_alive()
+    assert out["loop"].kind == "timeout"
+    assert out["raise"].message.startswith("✗ linear_forward raised KeyboardInterrupt")
+
+
+def test_a_real_ctrl_c_stops_the_check_and_the_library_is_put_back(capsys):
+    """A SIGINT during the check (the learner pressed Ctrl-C, or the notebook's stop button) is re-raised after the
+    library is restored: the cell stops, as asked, and nothing the function changed stays."""
+    original = utils.deep.linear_forward
+
+    def patch_then_wait(A, W, b):
+        utils.deep.linear_forward = None
+        os.kill(os.getpid(), signal.SIGINT)
+        while True:
+            pass
+
+    with pytest.raises(KeyboardInterrupt):
+        E.check_linear_forward(patch_then_wait)
+    assert utils.deep.linear_forward is original
+    assert "interrupted (Ctrl-C)" in capsys.readouterr().out
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+class Unprintable(Exception):
+    def __str__(self):
+        raise RuntimeError("no")
+
+
+@pytest.mark.parametrize("error, shown", [
+    (SystemExit(3), "raised SystemExit: 3"), (KeyboardInterrupt(), "raised KeyboardInterrupt"),
+    (GeneratorExit(), "raised GeneratorExit"), (BaseException("odd"), "raised BaseException: odd"),
+    (Unprintable(), "raised Unprintable: (a message that cannot be shown)")])
+def test_whatever_the_learner_s_code_raises_becomes_the_check_s_line(error, shown, capsys):
+    def raiser(Z):
+        raise error
+    feedback = E.check_sigmoid(raiser)
+    assert not feedback.passed and feedback.message.startswith(f"✗ sigmoid {shown}")
+    assert capsys.readouterr().out.startswith("✗ sigmoid")
+
+
+def test_a_result_whose_own_code_raises_is_still_one_line(capsys):
+    class Weird:
+        def __eq__(self, other):
+            raise SystemExit("from __eq__")
+        __hash__ = object.__hash__
+    feedback = E.check_schedule_lr_decay(lambda *a: Weird())
+    assert not feedback.passed and feedback.message.startswith("✗ schedule_lr_decay")
+
+
+def _patch_library_name(A, W, b):
+    utils.deep.linear_forward = lambda A, W, b: (W @ A + b, (A, W, b))
+    return W @ A + b, (A, W, b)
+
+
+def _patch_numpy(A, W, b):
+    np.dot = lambda *args: 0
+    np.random.seed = lambda *args: None
+    return W @ A + b, (A, W, b)
+
+
+def _patch_engine(A, W, b):
+    core._compare = lambda *args, **kwargs: None
+    core.run_check = None
+    return None, None
+
+
+def _patch_reference(A, W, b):
+    E.deep.linear_forward = lambda A, W, b: ("yours", "anyway")
+    return "yours", "anyway"
+
+
+def _patch_code(A, W, b):
+    utils.deep.linear_forward.__code__ = (lambda A, W, b: (0, 0)).__code__
+    return W @ A + b, (A, W, b)
+
+
+def _patch_registry(A, W, b):
+    utils.activations.ACTIVATIONS["relu"] = utils.activations.ACTIVATIONS["sigmoid"]
+    return W @ A + b, (A, W, b)
+
+
+def _patch_builtins(A, W, b):
+    import builtins
+    builtins.isinstance = lambda *args: True
+    builtins.print = lambda *args, **kwargs: None
+    return W @ A + b, (A, W, b)
+
+
+@pytest.mark.parametrize("fn, named", [
+    (_patch_library_name, "utils.deep.linear_forward"), (_patch_numpy, "np.dot"),
+    (_patch_engine, "utils.exercises.core._compare"), (_patch_reference, "utils.exercises.deep.linear_forward"),
+    (_patch_code, "utils.deep.linear_forward (its code)"), (_patch_registry, "ACTIVATIONS (its contents)"),
+    (_patch_builtins, "builtins.isinstance")])
+def test_a_function_that_changes_the_library_gets_no_tick_and_the_library_is_put_back(fn, named, capsys):
+    import builtins
+    before = (utils.deep.linear_forward, utils.deep.linear_forward.__code__, np.dot, np.random.seed, core._compare,
+              core.run_check, E.deep.linear_forward, dict(utils.activations.ACTIVATIONS), builtins.isinstance,
+              builtins.print)
+    feedback = E.check_linear_forward(fn)
+    after = (utils.deep.linear_forward, utils.deep.linear_forward.__code__, np.dot, np.random.seed, core._compare,
+             core.run_check, E.deep.linear_forward, dict(utils.activations.ACTIVATIONS), builtins.isinstance,
+             builtins.print)
+    assert all(a is b for a, b in zip(before[:7], after[:7])) and before[7] == after[7]
+    assert after[8:] == before[8:]
+    assert not feedback.passed and feedback.kind == "changed_library" and named in feedback.message
+    assert "(the check put it back)" in feedback.message and "✗" in capsys.readouterr().out
+    parameters = utils.initialize_parameters_deep([3, 2, 1], "xavier", seed=0, dtype=np.float64)
+    AL, caches = utils.L_model_forward(np.ones((3, 2)), parameters)   # the library works as before
+    assert AL.shape == (1, 2) and len(caches) == 2
+    assert E.check_linear_forward(SOLUTIONS["linear_forward"]).passed
+
+
+def test_a_snapshot_names_nothing_when_nothing_changed_and_ignores_a_submodule_imported_late():
+    snapshot = guard.Snapshot.take()
+    import utils.plots   # noqa: F401  (may be imported for the first time: an attribute of utils appears)
+    np.random.rand(3)
+    assert snapshot.changed() == [] and snapshot.restore() == []
+
+
+def test_the_global_random_states_are_left_as_they_were(capsys):
+    np.random.seed(123)
+    random.seed(7)
+    before_np, before_py = np.random.get_state()[1].copy(), random.getstate()
+
+    def seeded_like_the_course(n_x, n_h, n_y, seed=1):
+        np.random.seed(seed)
+        random.random()
+        return {"W1": np.random.randn(n_h, n_x) * 0.01, "b1": np.zeros((n_h, 1)),
+                "W2": np.random.randn(n_y, n_h) * 0.01, "b2": np.zeros((n_y, 1))}
+
+    assert E.check_initialize_parameters(seeded_like_the_course).passed
+    assert np.array_equal(np.random.get_state()[1], before_np) and random.getstate() == before_py
+
+
+def test_a_generator_is_named_as_such(capsys):
+    def with_yield(Z):
+        yield 1 / (1 + np.exp(-Z)), Z
+
+    feedback = E.check_sigmoid(with_yield)
+    assert feedback.kind == "generator" and "is a generator function" in feedback.message
+    assert "random" not in feedback.message and "seed" not in feedback.message
+    assert "returned a generator" in E.check_sigmoid(lambda Z: (x for x in Z)).message
+    assert "an `async def` function" in E.check_sigmoid(_coroutine).message
+
+
+async def _coroutine(Z):
+    return Z
+
+
+def test_none_a_list_and_an_iterator_are_named_as_what_they_are(capsys):
+    def none_sometimes(Z):
+        if Z.shape[0] > 1:
+            return None
+        return 1 / (1 + np.exp(-Z)), Z
+
+    assert "returned None for one of the examples" in E.check_sigmoid(none_sometimes).message
+    listed = E.check_sigmoid(lambda Z: ((1 / (1 + np.exp(-Z))).tolist(), Z)).message
+    assert "should be an array of shape (1, 3), got a list of 1 (a Python list" in listed
+    assert "got None" in E.check_linear_forward(lambda A, W, b: (W @ A + b, None)).message
+    assert "a map object" in E.check_random_mini_batches(lambda X, Y, s=64, seed=0: map(str, [1])).message
+    assert "the result should be a tuple of 2" not in E.check_sigmoid(lambda Z: [1 / (1 + np.exp(-Z)), Z]).message
+
+
+# ---- graded by nbgrader ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value", ["autograde", "validate"])
+def test_under_nbgrader_a_check_that_does_not_pass_raises_with_its_line(value, monkeypatch, capsys):
+    monkeypatch.setenv(core.GRADING_VARIABLE, value)
+    with pytest.raises(AssertionError) as raised:
+        E.check_sigmoid(stub)
+    assert "… sigmoid is not written yet" in str(raised.value)
+    with pytest.raises(AssertionError) as raised:
+        E.check_sigmoid(lambda Z: (1 / (1 + np.exp(Z)), Z))
+    assert str(raised.value).startswith("✗ sigmoid") and "Hint: the sign of the exponent" in str(raised.value)
+    with pytest.raises(AssertionError, match="the library's sigmoid"):
+        E.check_sigmoid(utils.sigmoid)
+    assert E.check_sigmoid(SOLUTIONS["sigmoid"]).passed    # a pass prints ✓ and returns
+    out = capsys.readouterr().out
+    assert out.count("\n✗ ") + out.startswith("✗") == 1 and out.count("✓ sigmoid is correct") == 1
+
+
+def test_without_nbgrader_a_check_never_raises(monkeypatch, capsys):
+    monkeypatch.delenv(core.GRADING_VARIABLE, raising=False)
+    for fn in (stub, lambda Z: (Z, Z), lambda Z: 1 / 0):
+        assert not E.check_sigmoid(fn).passed
+    monkeypatch.setenv(core.GRADING_VARIABLE, "")
+    assert not core.grading() and not E.check_sigmoid(stub).passed
+
+
+def test_in_a_jupyter_kernel_the_time_limit_stops_a_loop_and_nbgrader_s_variable_makes_a_check_fail(tmp_path):
+    """The checks run in a real kernel, as a learner's notebook runs them: the loop ends with its one line (the
+    kernel's main thread, under ipykernel's signal handling), and with NBGRADER_EXECUTION a failing check is an
+    error of its cell, whose traceback holds the hint."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell(f"import os, sys\nsys.path.insert(0, {root!r})\n"
+                                  "os.environ['EXERCISES_TIME_LIMIT'] = '1'\n"
+                                  "from utils.exercises import check_sigmoid\n"
+                                  "def sigmoid(Z):\n    while True:\n        pass\n"
+                                  "feedback = check_sigmoid(sigmoid)"),
+        nbformat.v4.new_code_cell("print(feedback.kind)"),
+        nbformat.v4.new_code_cell("os.environ['NBGRADER_EXECUTION'] = 'autograde'\n"
+                                  "check_sigmoid(lambda Z: (Z, Z))"),
+        nbformat.v4.new_code_cell("print('the notebook goes on')")])
+    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    text = [("".join(o.get("text", "") for o in c.outputs if o.output_type == "stream"),
+             [o for o in c.outputs if o.output_type == "error"]) for c in nb.cells]
+    assert "did not finish within 1 s" in text[0][0] and not text[0][1]
+    assert text[1][0] == "timeout\n"
+    assert "✗ sigmoid" in text[2][0] and text[2][1][0]["ename"] == "AssertionError"
+    assert "Hint:" in text[2][1][0]["evalue"]
+    assert text[3][0] == "the notebook goes on\n"
+
+
+def test_a_stopped_check_leaves_no_tracer_no_warning_filter_and_no_numpy_error_state_behind(short_limit, capsys):
+    trace, filters, errors = sys.gettrace(), list(__import__("warnings").filters), np.geterr()
+    assert E.check_linear_forward(forever_swallowing).kind == "timeout"
+    assert sys.gettrace() is trace and list(__import__("warnings").filters) == filters and np.geterr() == errors
+    assert E.check_linear_forward(SOLUTIONS["linear_forward"]).passed
+
+
+# ---- hints without dead ends -------------------------------------------------------------------------------
+
+def init2_unseeded(n_x, n_h, n_y, seed=1):
+    return {"W1": np.random.randn(n_h, n_x) * 0.01, "b1": np.zeros((n_h, 1)),
+            "W2": np.random.randn(n_y, n_h) * 0.01, "b2": np.zeros((n_y, 1))}
+
+
+def init2_default_rng(n_x, n_h, n_y, seed=1):
+    rng = np.random.default_rng(seed)
+    return {"W1": rng.standard_normal((n_h, n_x)) * 0.01, "b1": np.zeros((n_h, 1)),
+            "W2": rng.normal(0, 0.01, (n_y, n_h)), "b2": np.zeros((n_y, 1))}
+
+
+def init_deep_with(draw):
+    def initialize_parameters_deep(layer_dims, seed=1):
+        rng, parameters = np.random.default_rng(seed), {}
+        for l in range(1, len(layer_dims)):
+            parameters[f"W{l}"] = draw(rng, (layer_dims[l], layer_dims[l - 1])) / np.sqrt(layer_dims[l - 1])
+            parameters[f"b{l}"] = np.zeros((layer_dims[l], 1))
+        return parameters
+    return initialize_parameters_deep
+
+
+def batches_with(permutation):
+    def random_mini_batches(X, Y, mini_batch_size=64, seed=0):
+        perm = permutation(X.shape[1], seed)
+        return [(X[:, perm][:, k:k + mini_batch_size], Y[:, perm][:, k:k + mini_batch_size])
+                for k in range(0, X.shape[1], mini_batch_size)]
+    return random_mini_batches
+
+
+@pytest.mark.parametrize("name, fn, fragments", [
+    ("initialize_parameters", init2_unseeded, ["two different results", "np.random.RandomState(seed)"]),
+    ("initialize_parameters", init2_default_rng, ["you drew from np.random.default_rng(seed): the idea is right",
+                                                  "np.random.RandomState(seed)"]),
+    ("initialize_parameters_deep", lambda dims, seed=1: {k: (np.random.randn(*v.shape) if k[0] == "W" else v)
+                                                          for k, v in init_deep(dims, seed).items()},
+     ["two different results", "np.random.RandomState(seed)", "rng.randn(n_l, n_prev)"]),
+    ("initialize_parameters_deep", init_deep_with(lambda rng, shape: rng.standard_normal(shape)),
+     ["you drew from np.random.default_rng(seed)", "rng.randn(n_l, n_prev)"]),
+    ("random_mini_batches", batches_with(lambda m, seed: np.random.permutation(m)),
+     ["two different results", "np.random.RandomState(seed).permutation(m)"]),
+    ("random_mini_batches", batches_with(lambda m, seed: np.random.default_rng(seed).permutation(m)),
+     ["you shuffled with np.random.default_rng(seed): the idea is right", "RandomState(seed).permutation(m)"]),
+    ("dropout_forward", lambda A, kp, seed: (A * (np.random.rand(*A.shape) < kp) / kp, np.random.rand(*A.shape) < kp),
+     ["two different results", "np.random.default_rng(seed)"]),
+])
+def test_a_seed_hint_names_the_generator_this_exercise_uses(name, fn, fragments, capsys):
+    message = E.CHECKS[name](fn).message
+    assert all(f in message for f in fragments), message
+    if "two different results" in fragments and name != "dropout_forward":
+        assert "default_rng(seed) draws other numbers" in message or "shuffles differently" in message
+
+
+def test_an_exercise_without_a_seed_says_its_result_must_depend_on_its_arguments_only(capsys):
+    calls = []
+
+    def counting(Z):
+        calls.append(1)
+        return 1 / (1 + np.exp(-Z)) + 0 * len(calls), Z + len(calls)
+
+    message = E.check_sigmoid(counting).message
+    assert "two different results" in message and "depend on its arguments only" in message
+    assert "seed" not in message
+
+
+def test_a_dropout_mask_of_0s_and_1s_built_as_the_course_does_is_accepted(capsys):
+    def as_the_course(A, keep_prob, seed):
+        np.random.seed(seed)
+        D = (np.random.rand(A.shape[0], A.shape[1]) < keep_prob).astype(int)
+        return A * D / keep_prob, D
+
+    def as_floats(A, keep_prob, seed):
+        D = (np.random.default_rng(seed).random(A.shape) < keep_prob).astype(float)
+        return np.multiply(A, D) / keep_prob, D
+
+    assert E.check_dropout_forward(as_the_course).passed and E.check_dropout_forward(as_floats).passed
+    uniform = E.check_dropout_forward(lambda A, kp, s: (A / kp, np.random.default_rng(s).random(A.shape))).message
+    assert "D should be the mask" in uniform
+    assert E.check_dropout_backward(lambda dA, D, kp: dA * D.astype(int) / kp).passed
+    unseeded = E.check_dropout_forward(lambda A, kp, s: (lambda D: (A * D / kp, D))(
+        (np.random.rand(*A.shape) < kp).astype(int))).message
+    assert "two different results" in unseeded and "np.random.default_rng(seed)" in unseeded
+
+
+@pytest.mark.parametrize("fn, fragment", [
+    (lambda dZ, c: (c[1].T @ dZ, dZ @ c[0].T, np.sum(dZ, axis=1, keepdims=True) / c[0].shape[1]),
+     "`dW` is m times too large (m, the number of examples): the 1/m of the average is missing"),
+    (lambda dZ, c: (c[1].T @ dZ, dZ @ c[0].T / c[0].shape[1] ** 2, np.sum(dZ, axis=1, keepdims=True) / c[0].shape[1]),
+     "`dW` is m times too small"),
+    (lambda dZ, c: (dZ @ c[0].T / c[0].shape[1], np.sum(dZ, axis=1, keepdims=True) / c[0].shape[1], c[1].T @ dZ),
+     "the values are right but in the wrong order: return (dA_prev, dW, db); yours is (dW, db, dA_prev)"),
+    (lambda dZ, c: (-(c[1].T @ dZ), dZ @ c[0].T / c[0].shape[1], np.sum(dZ, axis=1, keepdims=True) / c[0].shape[1]),
+     "`dA_prev` has the wrong sign"),
+    (lambda dZ, c: (lambda A_prev, b, W: (W.T @ dZ, dZ @ A_prev.T / A_prev.shape[1],
+                                          np.sum(dZ, axis=1, keepdims=True) / A_prev.shape[1]))(*c),
+     "your function reads it as (A_prev, b, W): unpack it as A_prev, W, b = cache"),
+    (lambda dZ, c: (lambda W, A_prev, b: (W.T @ dZ, dZ @ A_prev.T / A_prev.shape[1],
+                                          np.sum(dZ, axis=1, keepdims=True) / A_prev.shape[1]))(*c),
+     "your function reads it as (W, A_prev, b)"),
+])
+def test_linear_backward_s_hints_name_the_part_and_what_is_wrong_with_it(fn, fragment, capsys):
+    feedback = E.check_linear_backward(fn)
+    assert fragment in feedback.message and not feedback.generic, feedback.message
+
+
+@pytest.mark.parametrize("fn, fragment", [
+    (lambda AL, Y: float(-np.sum(np.log(AL)) / Y.shape[1]), "multiply by Y: only the log-probability"),
+    (lambda AL, Y: float(-np.sum(Y * np.log10(AL)) / Y.shape[1]), "np.log10 where the formula's log is the natural"),
+    (lambda AL, Y: float(-np.mean(Y * np.log(AL))), "np.mean divides by C * m"),
+    (lambda AL, Y: float(-np.sum(Y * np.log(AL)) / Y.shape[0]), "m is the number of examples, Y.shape[1]"),
+])
+def test_the_categorical_cross_entropy_s_hints(fn, fragment, capsys):
+    feedback = E.check_categorical_cross_entropy(fn)
+    assert fragment in feedback.message and not feedback.generic, feedback.message
+
+
+def test_binary_cross_entropy_with_log10_is_named(capsys):
+    def log10(AL, Y):
+        return float(-np.sum(Y * np.log10(AL) + (1 - Y) * np.log10(1 - AL)) / Y.shape[1])
+    assert "divided by ln 10" in E.check_binary_cross_entropy(log10).message
+
+
+def backward_caches_off_by_one(AL, Y, caches):
+    grads, L = {}, len(caches)
+    dAL = -(Y / AL - (1 - Y) / (1 - AL))
+    grads[f"dA{L-1}"], grads[f"dW{L}"], grads[f"db{L}"] = utils.linear_activation_backward(dAL, caches[L - 1],
+                                                                                            "sigmoid")
+    for l in range(L - 1, 0, -1):
+        grads[f"dA{l-1}"], grads[f"dW{l}"], grads[f"db{l}"] = utils.linear_activation_backward(
+            grads[f"dA{l}"], caches[l], "relu")
+    return grads
+
+
+def update_with_len(parameters, grads, learning_rate):
+    new = dict(parameters)
+    for l in range(1, len(parameters) + 1):
+        new["W" + str(l)] = parameters["W" + str(l)] - learning_rate * grads["dW" + str(l)]
+        new["b" + str(l)] = parameters["b" + str(l)] - learning_rate * grads["db" + str(l)]
+    return new
+
+
+def test_caches_one_off_and_L_from_len_parameters_get_what_is_wrong(capsys):
+    message = E.check_L_model_backward(backward_caches_off_by_one).message
+    assert "raised ValueError: matmul" in message and "layer l's cache is caches[l - 1]" in message
+    message = E.check_update_parameters(update_with_len).message
+    assert "raised KeyError: 'W3'" in message and "L = len(parameters) // 2" in message
+    assert "the keys are the course's names" not in message
+
+
+def test_a_softmax_with_the_global_maximum_is_told_about_underflow(capsys):
+    def global_max(Z):
+        E_ = np.exp(Z - np.max(Z))
+        return E_ / E_.sum(axis=0, keepdims=True), Z
+    message = E.check_softmax(global_max).message
+    assert "UNDERflows" in message and "0 / 0 is NaN" in message and "overflows" not in message
+    no_max = E.check_softmax(lambda Z: (np.exp(Z) / np.exp(Z).sum(axis=0, keepdims=True), Z)).message
+    assert "overflows to inf" in no_max
+
+
+def test_a_momentum_update_with_a_term_missing_is_said_as_a_formula(capsys):
+    def no_average(parameters, grads, v, beta, learning_rate):
+        new, v = dict(parameters), dict(v)
+        for key in parameters:
+            v["d" + key] = beta * v["d" + key] + grads["d" + key]
+            new[key] = parameters[key] - learning_rate * v["d" + key]
+        return new, v
+    # known mistake first, but the engine's formula explains the same when the mistake is not listed
+    exercise = E.optimization._momentum_exercise()
+    exercise.mistakes = []
+    message = core.run_check(no_average, exercise).message
+    assert "`v`, for every key, is grads + 0.9 v where the right one is 0.1 grads + 0.9 v" in message
+    assert "the term in grads has the factor 1 instead of 0.1" in message
+    assert "parameters" not in message.split("Hint")[1]   # its step with the learner's own v is right
+
+
+def test_unchanged_layers_are_said_once(capsys):
+    def first_layer_only(parameters, grads, learning_rate):
+        new = dict(parameters)
+        new["W1"] = parameters["W1"] - learning_rate * grads["dW1"]
+        new["b1"] = parameters["b1"] - learning_rate * grads["db1"]
+        return new
+    message = E.check_update_parameters(first_layer_only).message
+    assert "come back unchanged, as they were given" in message and message.count("unchanged") == 1
+
+
+# ---- a constant factor, named in the engine, for every exercise --------------------------------------------
+
+def _scaled(fn, factor):
+    """fn with its first numeric part that is not all zeros (or booleans) multiplied by factor."""
+    def scale(x, done):
+        if done[0]:
+            return x
+        if isinstance(x, tuple):
+            return tuple(scale(v, done) for v in x)
+        if isinstance(x, list):
+            return [scale(v, done) for v in x]
+        if isinstance(x, dict):
+            return {k: scale(v, done) for k, v in x.items()}
+        if isinstance(x, np.ndarray) and x.dtype != bool and np.any(x != 0) and x.size >= 2 or \
+                isinstance(x, float) and x != 0:
+            done[0] = True
+            return x * factor
+        return x
+
+    def scaled(*args):
+        return scale(fn(*args), [False])
+    return scaled
+
+
+FACTOR_WORDS = {-1.0: ("sign",), 1 / math.log(10): ("ln 10", "log10"), 2.0: ("twice", "2"), 0.5: ("half", "1/2")}
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("factor", list(FACTOR_WORDS), ids=["minus", "log10", "twice", "half"])
+def test_a_part_that_is_a_constant_multiple_of_the_right_one_is_named_with_its_factor(name, factor, capsys):
+    if name == "initialize_with_zeros":
+        pytest.skip("all its values are zeros: no multiple of them differs")
+    feedback = E.CHECKS[name](_scaled(SOLUTIONS[name], factor))
+    assert not feedback.passed and not feedback.generic, feedback.message
+    assert any(word in feedback.message for word in FACTOR_WORDS[factor]), feedback.message

@@ -5,12 +5,33 @@ checked by hand and on seeded random ones, compares with the library's
 function, and prints one line: `✓` on success, "not written yet" for a stub,
 or what is wrong with a hint (a wrong shape, a transposed W, a missing bias
 or 1/m, the wrong derivative, a cache in the wrong order, an input changed in
-place, ...). It returns a `Feedback` (`passed`, `message`) and never raises.
-The engine is `core.py`; one module per notebook holds its exercises;
-`generate.py` writes the learner's notebooks (`python -m utils.exercises generate`).
+place, ...). It returns a `Feedback` (`passed`, `message`, `kind`) and never raises
+(while nbgrader grades, `NBGRADER_EXECUTION` set, a check that does not pass raises
+`AssertionError` with its line, so the test cell scores 0 and shows the hint).
+The engine is `core.py`; `guard.py` keeps a check standing whatever the function does
+(a time limit, the library put back, Ctrl-C kept apart); `explain.py` holds the hints
+every exercise gets (a factor named, an order, a transpose, a missing term, an update
+rule as a formula, an exception in plain words); one module per notebook holds its
+exercises; `generate.py` writes the learner's notebooks (`python -m utils.exercises generate`).
+
+How specific the hints are, measured (`python -m utils.exercises mutants --beginners`,
+`mutants.py`): 17 operators on the syntax tree of every solution (a dropped factor or term,
+a transposed operand, a flipped sign, an index off by one, a swapped return or unpacking,
+an in-place change, a wrong axis, keepdims or the axis dropped, a swapped activation, a
+dropped call, a wrong function, a flipped comparison, a dropped statement) derive 600
+variants; 16 are equivalent (✓: float() dropped, epsilon inside the tolerance...). Of the
+584 others, 581 get a specific hint: 99.5 % (every exercise >= 90 %; before this engine:
+28.9 %). The 3 generic ones are operand swaps of a power, `1 - 2 ** t`, `2 ** g`, and
+softmax's `exp(-max)` without Z: the fallback names their shape or values. "Generic" is
+`Feedback.generic`: the first difference with the shapes as the hint, an exception no hint
+explains, a result the check cannot compare (and "not written yet" for a written function).
+The 94 hand-written beginner mistakes of `beginners.py`, which the hints were not tuned on:
+14 equivalent, 63 of the 80 others specific, 79 % (before: 22.5 %). The run of all takes
+about 10-20 s on the project's 2-core machine (`tests/test_exercise_mutants.py` records
+each variant's hint).
 """
 
-from .core import Exercise, Feedback, Mistake, run_check, your_functions
+from .core import Exercise, Feedback, Mistake, configured_time_limit, grading, run_check, your_functions
 from .logistic import (check_binary_cross_entropy, check_initialize_with_zeros, check_propagate, check_sigmoid,
                        check_sigmoid_backward)
 from .shallow import check_initialize_parameters, check_tanh, check_tanh_backward

@@ -5,48 +5,100 @@ An `Exercise` is a function to write (its `name`), the cases it is run on
 ones), the library's `reference` and the typical `mistakes`, each a wrong
 variant written as a function with the same signature and the hint a
 learner who made it should read. `run_check` runs the learner's function on
-every case and returns a `Feedback` (printed as one line):
+every case and returns a `Feedback` (printed as one line, and a hint):
 
 0. it is the library's own function (a check cell run again after the line
    under it re-imported the library's) -> said so, nothing judged;
-1. it raises `NotImplementedError` or returns None -> "not written yet";
-2. it raises anything else -> the exception's type and message, and a hint
-   (the exercise's `exception_hints`, matched on the message, or its shapes);
-3. it changed one of its inputs -> which one, and "work on a copy";
-4. called twice with the same arguments it gives two different results ->
-   "draw random numbers only from the seed";
-5. its results equal the library's on every case -> success;
-6. they equal one known mistake's on every case -> that mistake's hint;
-7. otherwise the first difference: a wrong type, wrong keys, a wrong shape
-   ("expected (3, 4), got (4, 3)") or wrong values on the small case.
+1. it is not a function, or a generator / async function (a `yield`) -> named as what it is;
+2. it raises `NotImplementedError` or returns None -> "not written yet";
+3. it raises anything else (also `SystemExit`, `KeyboardInterrupt`, `GeneratorExit`) -> the exception's type
+   and message, and a hint (the exercise's `exception_hints`, matched on the message, or an explanation of
+   the error from `explain.py`, or its shapes);
+4. it changed one of its inputs -> which one, and "work on a copy";
+5. called twice with the same arguments it gives two different results -> draw only from the seed, with the
+   generator this exercise uses (`Exercise.seeded`), or "depend on the arguments only" when it has no seed;
+6. its results equal the library's on every case -> success;
+7. they equal one known mistake's on every case -> that mistake's hint;
+8. they are the library's on a tuple argument with two parts exchanged (`Exercise.input_parts`: a cache
+   unpacked in the wrong order) -> said so; or `explain.py` finds what the difference is, on every case where
+   it shows: values in the wrong order, a part that is a constant multiple of the right one with the likely
+   factor named (m, 1/m, C, keep_prob, ln 10, 2, -1, an argument), transposed, a dropped keepdims, a missing
+   term, an input returned unchanged, a dict part that is another formula of the inputs (an update rule)...
+9. NaN or inf where the library's result has none -> the exercise's `nonfinite` hint (where a NaN comes from
+   in this formula), if it has one;
+10. otherwise the first difference: a wrong type (a list where an array is expected, None, a generator...),
+   wrong keys, a wrong shape ("expected (3, 4), got (4, 3)") or wrong values on the small case, with the
+   shapes as the hint: the only *generic* answer (`Feedback.generic`, with 3 when no hint explains the error).
 
-A check never raises: a learner's bug is reported, and the lesson goes on.
-A function whose check passed is remembered: `your_functions` puts it back in
-a notebook for one `with` block (training with the learner's own functions).
+A check never raises (for a learner: `Run All` never stops), and it cannot be broken by the function it checks:
+
+- a time limit (`configured_time_limit()`, 30 s by default, `EXERCISES_TIME_LIMIT` in the environment, or
+  `run_check(..., time_limit=)`) stops an endless loop with one line (`guard.Deadline`);
+- whatever the learner's function raises becomes the line; a real Ctrl-C during a check is not swallowed:
+  the check puts the library back and re-raises it, so the cell stops as asked (`guard.Interrupts`; a
+  `KeyboardInterrupt` the learner's code raises itself is reported like any exception);
+- a function that changes the library or this engine (`utils.deep.linear_forward = ...`, `np.dot = ...`,
+  `core._compare = ...`, a reference's code, a registry's contents) gets no ✓: after each call the check
+  compares with a snapshot taken before (`guard.Snapshot`), puts everything back and names what was changed.
+  NumPy's and Python's global random states are put back after every check without a word (a check leaves
+  the notebook's random numbers as they were; `np.random.seed(seed)` is how the course seeds some exercises).
+
+Graded by nbgrader: when `NBGRADER_EXECUTION` is set in the environment (nbgrader sets it to "autograde" and
+"validate" while it runs a notebook), a check that does not pass prints its line, then raises `AssertionError`
+with that line as its message, so the test cell scores 0 and the feedback shows the hint; a check that passes
+prints ✓ and returns. Without that variable a check never raises.
+
+A function whose check passed is remembered: `your_functions` puts it back in a notebook for one `with` block
+(training with the learner's own functions).
 """
 
 from __future__ import annotations
 
 import contextlib
 import copy
+import inspect
 import numbers
+import os
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from .guard import CheckTimeout, Deadline, Interrupts, Snapshot, disarm
+
 RTOL, ATOL = 1e-6, 1e-9   # a learner's formula may round differently from the library's
+DEFAULT_TIME_LIMIT = 30.0  # seconds per check: generous on a busy 2-core machine (a check takes ~0.02 s)
+TIME_LIMIT_VARIABLE = "EXERCISES_TIME_LIMIT"
+GRADING_VARIABLE = "NBGRADER_EXECUTION"
+
+#: The kinds of `Feedback` whose hint is the fallback (see `Feedback.generic`).
+GENERIC_KINDS = frozenset({"generic", "exception_generic", "cannot_compare"})
 
 
 @dataclass
 class Feedback:
-    """The outcome of one check: `passed` and the one-line `message` the learner read."""
+    """The outcome of one check: `passed` and the one-line `message` the learner read.
+
+    `kind` says which rule of the module's docstring answered: "passed", "not_written", "library",
+    "not_a_function", "generator", "exception" (a hint that explains the error), "exception_generic" (only the
+    shapes as a hint), "returned_none", "changed_input", "not_deterministic", "invalid" (an exercise's own rule),
+    "mistake" (a known mistake), "explained" (the engine named the difference: explain.py, or a tuple input read
+    in another order), "nonfinite" (the exercise's hint on NaN / inf), "type" (a wrong type or wrong keys),
+    "generic" (the first difference, the shapes as the hint), "cannot_compare", "timeout", "changed_library".
+    """
 
     name: str
     passed: bool
     message: str
     not_written: bool = False
+    kind: str = ""
+
+    @property
+    def generic(self) -> bool:
+        """True when the hint is only the fallback: the first difference (a wrong shape or wrong values) with
+        the exercise's shapes, an exception no hint explains, or a result the check cannot compare."""
+        return self.kind in GENERIC_KINDS
 
     def __bool__(self) -> bool:
         return self.passed
@@ -64,10 +116,11 @@ class Mistake:
 
     Recognised by `variant`, a wrong function with the exercise's signature whose results the learner's equal
     on every case, or by `when(args, result) -> bool`, true on some case (for answers no single variant pins
-    down, e.g. random biases).
+    down, e.g. random biases). With `when`, `hint` may be a function `(args, result) -> str` of the first case
+    where `when` holds (to name what the learner's result holds).
     """
 
-    hint: str
+    hint: str | Callable
     variant: Callable | None = None
     when: Callable | None = None
 
@@ -79,41 +132,154 @@ class Exercise:
     name: str
     cases: Callable[[], Sequence[tuple]]          # -> [args, ...]; args[0] is the hand-checkable case
     reference: Callable                           # the library's answer, same signature as the exercise
-    returns: str                                  # what to return, e.g. "(Z, cache)"
+    returns: str                                  # what to return, e.g. "(Z, cache) with cache = (A, W, b)"
     shapes: str                                   # e.g. "A (n_prev, m), W (n, n_prev), b (n, 1) -> Z (n, m)"
     mistakes: Sequence[Mistake] = ()
     exception_hints: Sequence[tuple[str, str]] = ()   # (text in "Type: message", hint)
     validate: Callable[[tuple, Any], str | None] | None = None   # extra rule on (args, result), before comparing
     inputs: Sequence[str] = field(default_factory=tuple)         # argument names, to say which input changed
     uses_result: bool = False     # reference and mistakes are called as f(result, *args) (e.g. a random mask)
+    seeded: str | None = None     # how this exercise draws from its seed, e.g. "rng = np.random.RandomState(seed)"
+    names: Any = None             # the result's parts for the hints: a tuple of names, or one name (see explain)
+    factors: Callable[[tuple], dict] | None = None   # extra named factors {name: value} on a case's args
+    factor_hints: dict = field(default_factory=dict)  # factor name -> hint, replacing explain's wording
+    input_parts: dict = field(default_factory=dict)   # a tuple argument's name -> its parts' names, in order
+    nonfinite: str | None = None  # the hint when the result has NaN / inf where the library's has none
+    error_hint: Callable[[tuple, BaseException], str | None] | None = None   # a hint from the error and the args
 
+
+#: How the course's seeded initialisations draw (the `seeded` of initialize_parameters and its deep version).
+RANDOM_STATE = ("rng = np.random.RandomState(seed), then rng.randn(n_h, n_x) * 0.01 (or np.random.seed(seed), then "
+                "np.random.randn): the course's generator, whose numbers the check expects; "
+                "np.random.default_rng(seed) draws other numbers")
 
 _PASSED: dict[str, Callable] = {}   # exercise name -> the learner's function whose latest check passed
 
 
-def run_check(fn, exercise: Exercise) -> Feedback:
-    """Run `fn` against `exercise`; print and return the `Feedback` (never raises).
+def configured_time_limit() -> float | None:
+    """Seconds a check may take: `EXERCISES_TIME_LIMIT` from the environment (0 or "none": no limit), else
+    `DEFAULT_TIME_LIMIT`."""
+    text = os.environ.get(TIME_LIMIT_VARIABLE, "").strip().lower()
+    if not text:
+        return DEFAULT_TIME_LIMIT
+    if text in ("none", "off", "0"):
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return DEFAULT_TIME_LIMIT
 
-    A function that passes is remembered for `your_functions`; one that fails forgets the earlier one. The
-    library's own function (a check cell run again after the line that re-imports it) is not judged.
+
+def grading() -> bool:
+    """True while nbgrader runs the notebook (`NBGRADER_EXECUTION` set, to "autograde" or "validate")."""
+    return bool(os.environ.get(GRADING_VARIABLE, "").strip())
+
+
+class _LibraryChanged(BaseException):
+    """Raised inside a check when the learner's function changed the library or the engine."""
+
+    def __init__(self, names):
+        super().__init__(", ".join(names))
+        self.names = list(names)
+
+
+class _Run:
+    """What one check needs to call the learner's function safely: the snapshot and the Ctrl-C watch."""
+
+    def __init__(self, snapshot: Snapshot, interrupts: Interrupts):
+        self.snapshot = snapshot
+        self.interrupts = interrupts
+
+    def call(self, fn, args):
+        """(True, result) or (False, the exception fn raised); a real Ctrl-C, the time limit and a change to the
+        library propagate."""
+        try:
+            outcome = (True, _quietly(fn, args))
+        except CheckTimeout:
+            disarm()
+            raise
+        except KeyboardInterrupt as error:
+            if self.interrupts.is_real(error):
+                raise
+            outcome = (False, error)
+        except BaseException as error:   # noqa: B036 - SystemExit, GeneratorExit ... are the learner's too
+            outcome = (False, error)
+        changed = self.snapshot.changed()
+        if changed:
+            raise _LibraryChanged(changed)
+        return outcome
+
+
+def run_check(fn, exercise: Exercise, *, time_limit: float | None | str = "default") -> Feedback:
+    """Run `fn` against `exercise`; print and return the `Feedback` (see the module's docstring).
+
+    Never raises, except: a real Ctrl-C (re-raised after the library is put back) and, while nbgrader grades
+    (`grading()`), the `AssertionError` of a check that does not pass. A function that passes is remembered for
+    `your_functions`; one that fails forgets the earlier one. The library's own function (a check cell run again
+    after the line that re-imports it) is not judged. `time_limit`: seconds (None: no limit), by default
+    `configured_time_limit()`.
     """
+    limit = configured_time_limit() if time_limit == "default" else time_limit
     if (getattr(fn, "__module__", None) or "").split(".")[0] == "utils":
         feedback = Feedback(exercise.name, False,
                             f"… this is the library's {exercise.name}, not yours (the line under this check "
-                            f"re-imported it). Run the cell with your {exercise.name} again, then this check.")
-        print(feedback.message)
-        return feedback
-    try:
-        feedback = _diagnose(fn, exercise)
-    except Exception as error:  # a result too strange to compare: still one line, and the lesson goes on
-        feedback = _fail(exercise.name, f"returned something the check cannot compare ({type(error).__name__}: "
-                                        f"{error})", f"return {exercise.returns}")
+                            f"re-imported it). Run the cell with your {exercise.name} again, then this check.",
+                            kind="library")
+        return _report(feedback)
+    snapshot = Snapshot.take()
+    restore = snapshot.restore   # bound now: the learner's code cannot replace it
+    interrupts = Interrupts()
+    feedback, interrupted = None, None
+    with interrupts:
+        try:
+            try:
+                with Deadline(limit):
+                    feedback = _diagnose(fn, exercise, _Run(snapshot, interrupts))
+            finally:
+                disarm()
+        except CheckTimeout:
+            feedback = _fail(exercise.name, f"did not finish within {limit:g} s and was stopped",
+                             "an endless loop? Every loop must end: a `for` over range(...) ends by itself, a "
+                             "`while` needs a condition that turns false (and no function should wait for "
+                             "input)", kind="timeout")
+        except _LibraryChanged as error:
+            feedback = _changed_library(exercise.name, error.names)
+        except KeyboardInterrupt as error:
+            if interrupts.is_real(error):
+                interrupted = error
+            else:   # raised by a result's own code while it was compared
+                feedback = _fail(exercise.name, f"raised {_exception_text(error)}", _exception_hint(exercise, error),
+                                 kind="exception")
+        except BaseException as error:  # noqa: B036 - a result too strange to compare: still one line
+            feedback = _fail(exercise.name, f"returned something the check cannot compare ({_exception_text(error)})",
+                             f"return {exercise.returns}", kind="cannot_compare")
+    changed = restore()
+    if interrupted is not None:
+        print(f"… check_{exercise.name} was interrupted (Ctrl-C); the library is as it was. Run the check again "
+              f"when you are ready.")
+        raise interrupted
+    if changed and feedback.kind != "changed_library":
+        feedback = _changed_library(exercise.name, changed)
     if feedback.passed:
         _PASSED[exercise.name] = fn
     else:
         _PASSED.pop(exercise.name, None)
+    return _report(feedback)
+
+
+def _report(feedback: Feedback) -> Feedback:
     print(feedback.message)
+    if not feedback.passed and grading():
+        raise AssertionError(feedback.message)
     return feedback
+
+
+def _changed_library(name: str, names: Sequence[str]) -> Feedback:
+    shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+    return _fail(name, f"changed the library while it ran: {shown} (the check put it back)",
+                 "a function should only compute and return its result; assigning to a name of the library "
+                 "(utils..., np...) would change every later cell, so the check does not accept it",
+                 kind="changed_library")
 
 
 @contextlib.contextmanager
@@ -140,62 +306,239 @@ def your_functions(namespace: dict, names: Sequence[str]):
                 namespace.pop(name, None)
 
 
-def _diagnose(fn, ex: Exercise) -> Feedback:
+# ---- the diagnosis --------------------------------------------------------------------------------------
+
+def _diagnose(fn, ex: Exercise, run: _Run) -> Feedback:
+    from . import explain
+
     name = ex.name
     if not callable(fn):
-        return _fail(name, f"expected the function {name} itself (check_{name}({name})), got {type(fn).__name__}")
+        return _fail(name, f"expected the function {name} itself (check_{name}({name})), got {_describe(fn)}",
+                     kind="not_a_function")
+    kind_of_function = _generator_function(fn)
+    if kind_of_function:
+        return _fail(name, f"is {kind_of_function}", f"end the function with `return {ex.returns}`; a `yield` "
+                     "anywhere in a function makes Python turn it into a generator, which runs none of its code "
+                     "until it is iterated", kind="generator")
     cases = list(ex.cases())
     results = []
-    for i, args in enumerate(cases):
+    for args in cases:
         given = copy.deepcopy(args)
-        try:
-            got = _quietly(fn, given)
-        except NotImplementedError:
-            return _not_written(name, "its cell still says `raise NotImplementedError()`")
-        except Exception as error:  # the learner's bug, reported instead of raised
-            return _fail(name, f"raised {type(error).__name__}: {error}", _exception_hint(ex, error))
+        ok, got = run.call(fn, given)
+        if not ok:
+            if isinstance(got, NotImplementedError):
+                return _not_written(name, "its cell still says `raise NotImplementedError()`")
+            swapped = _reads_input_swapped(fn, ex, cases, run)
+            if swapped:
+                return _fail(name, f"raised {_exception_text(got)}", swapped, kind="exception")
+            return _exception_feedback(ex, got, args)
         if got is None:
-            if _all_none(fn, cases):
+            if _all_none(fn, cases, run):
                 return _not_written(name, "it returns None")
-            return _fail(name, "returned None for one of the examples", f"every path must end with `return {ex.returns}`")
+            return _fail(name, "returned None for one of the examples",
+                         f"every path must end with `return {ex.returns}`", kind="returned_none")
+        strange = _strange_result(got)
+        if strange:
+            return _fail(name, f"returned {strange}", f"return {ex.returns}", kind="type")
         changed = _changed_input(args, given, ex.inputs)
         if changed:
             return _fail(name, f"changed its input {changed}",
                          "work on new arrays (W = W - ..., not W -= ...) and, for a dict, on a copy "
-                         "(new = dict(parameters)): the caller still needs the values it passed")
+                         "(new = dict(parameters)): the caller still needs the values it passed",
+                         kind="changed_input")
         results.append(got)
-    again = _quietly(fn, copy.deepcopy(cases[-1]))
-    if _compare(results[-1], again, "the result", ex.returns):
+    ok, again = run.call(fn, copy.deepcopy(cases[-1]))
+    if not ok or _compare(results[-1], again, "the result", ex.returns):
         return _fail(name, "gave two different results when called twice with the same arguments",
-                     "draw random numbers only from the seed it is given (rng = np.random.default_rng(seed)), "
-                     "not from NumPy's global random state")
+                     _randomness_hint(ex), kind="not_deterministic")
     if ex.validate is not None:
         for args, got in zip(cases, results):
             problem = ex.validate(args, got)
             if problem:
-                return _fail(name, problem)
-    differences = [_compare(_quietly(ex.reference, _arguments(ex, args, got)), got, "the result", ex.returns)
-                   for args, got in zip(cases, results)]
+                return _fail(name, problem, kind="invalid")
+    expected = [_quietly(ex.reference, _arguments(ex, args, got)) for args, got in zip(cases, results)]
+    differences = [_compare(e, got, "the result", ex.returns) for e, got in zip(expected, results)]
     if not any(differences):
-        return Feedback(name, True, f"✓ {name} is correct: it agrees with the library on {len(cases)} examples.")
+        return Feedback(name, True, f"✓ {name} is correct: it agrees with the library on {len(cases)} examples.",
+                        kind="passed")
     for mistake in ex.mistakes:
         if _matches(mistake, ex, cases, results):
-            return _fail(name, "does not give the library's results", mistake.hint)
+            return _fail(name, "does not give the library's results", _mistake_hint(mistake, cases, results),
+                         kind="mistake")
+    hint = (_swapped_input(ex, cases, results) or _reads_input_swapped(fn, ex, cases, run)
+            or explain.explain_results(ex, cases, expected, results))
+    if hint:
+        return _fail(name, "does not give the library's results", hint, kind="explained")
     first = next(i for i, d in enumerate(differences) if d)
+    if differences[first].kind == "keys":
+        hint = explain.layer_keys_hint(expected[first], results[first])
+        if hint:
+            return _fail(name, f"{differences[first]}", hint, kind="type")
+    if ex.nonfinite and any(d and d.kind == "nonfinite" for d in differences):
+        nan = next(d for d in differences if d and d.kind == "nonfinite")
+        return _fail(name, nan.replace(" (an overflow, or a division by zero?)", "").replace(
+            " (an overflow, log(0), or a division by zero?)", ""), ex.nonfinite, kind="nonfinite")
+    if differences[first].kind in ("type", "keys"):
+        return _fail(name, f"{differences[first]}", f"return {ex.returns}", kind="type")
     where = "the first (small) example" if first == 0 else f"example {first + 1} of {len(cases)}"
-    return _fail(name, f"on {where}, {differences[first]}", f"shapes: {ex.shapes}")
+    return _fail(name, f"on {where}, {differences[first]}", f"shapes: {ex.shapes}", kind="generic")
 
 
-def _fail(name: str, what: str, hint: str | None = None) -> Feedback:
+def _swapped_input(ex: Exercise, cases, results) -> str | None:
+    """The hint when the learner's results are the library's on a tuple argument with two parts exchanged
+    (a cache unpacked in the wrong order), else None."""
+    for index, arg_name in enumerate(ex.inputs):
+        parts = ex.input_parts.get(arg_name)
+        if not parts:
+            continue
+        for i in range(len(parts)):
+            for j in range(i + 1, len(parts)):
+                if all(_swapped_matches(ex, args, got, index, i, j) for args, got in zip(cases, results)):
+                    order = list(parts)
+                    order[i], order[j] = order[j], order[i]
+                    return (f"`{arg_name}` is ({', '.join(parts)}) in that order, and your function reads it as "
+                            f"({', '.join(order)}): unpack it as {', '.join(parts)} = {arg_name}")
+    return None
+
+
+def _reads_input_swapped(fn, ex: Exercise, cases, run: _Run) -> str | None:
+    """The hint when the learner's function, given a tuple argument with two parts exchanged, gives the library's
+    results on every case: it reads that argument in another order (A_prev, W, b = cache written W, A_prev, b)."""
+    for index, arg_name in enumerate(ex.inputs):
+        parts = ex.input_parts.get(arg_name)
+        if not parts:
+            continue
+        for i in range(len(parts)):
+            for j in range(i + 1, len(parts)):
+                if all(_learner_matches_swapped(fn, ex, args, index, i, j, run) for args in cases):
+                    order = list(parts)
+                    order[i], order[j] = order[j], order[i]
+                    return (f"`{arg_name}` is ({', '.join(parts)}) in that order, and your function reads it as "
+                            f"({', '.join(order)}): unpack it as {', '.join(parts)} = {arg_name}")
+    return None
+
+
+def _learner_matches_swapped(fn, ex, args, index, i, j, run) -> bool:
+    value = args[index]
+    if not isinstance(value, (tuple, list)) or max(i, j) >= len(value) or ex.uses_result:
+        return False
+    swapped = list(value)
+    swapped[i], swapped[j] = swapped[j], swapped[i]
+    new_args = list(copy.deepcopy(args))
+    new_args[index] = type(value)(copy.deepcopy(swapped))
+    ok, got = run.call(fn, tuple(new_args))
+    if not ok:
+        return False
+    try:
+        return _compare(_quietly(ex.reference, copy.deepcopy(args)), got, "the result") is None
+    except Exception:
+        return False
+
+
+def _swapped_matches(ex, args, got, index, i, j) -> bool:
+    value = args[index]
+    if not isinstance(value, (tuple, list)) or max(i, j) >= len(value):
+        return False
+    swapped = list(value)
+    swapped[i], swapped[j] = swapped[j], swapped[i]
+    new_args = list(args)
+    new_args[index] = type(value)(swapped)
+    try:
+        return _compare(_quietly(ex.reference, _arguments(ex, tuple(new_args), got)), got, "the result") is None
+    except Exception:
+        return False
+
+
+def _generator_function(fn) -> str | None:
+    target = getattr(fn, "__func__", fn)
+    if inspect.isasyncgenfunction(target):
+        return "an async generator function (`async def` with `yield`), not a plain function"
+    if inspect.isgeneratorfunction(target):
+        return "a generator function: it has a `yield`, so calling it returns a generator, not its result"
+    if inspect.iscoroutinefunction(target):
+        return "an `async def` function: calling it returns a coroutine, not its result; write a plain `def`"
+    return None
+
+
+def _strange_result(got) -> str | None:
+    """A result that no exercise returns, named as what it is (the comparison would say less)."""
+    if inspect.isgenerator(got):
+        return "a generator (a `yield` in a helper, or a `(... for ...)` in parentheses: use [... for ...])"
+    if inspect.iscoroutine(got):
+        close = getattr(got, "close", None)
+        if close is not None:
+            close()
+        return "a coroutine (an `async def` function): write a plain `def`"
+    if isinstance(got, (map, filter, zip, range, enumerate, reversed)) or type(got).__name__.endswith("iterator"):
+        return f"a {type(got).__name__} object, which is used up by one pass: wrap it in list(...)"
+    if callable(got) and not isinstance(got, (np.ndarray, type)):
+        return f"a function ({_describe(got)}) instead of its result: call it, with ()"
+    return None
+
+
+def _randomness_hint(ex: Exercise) -> str:
+    if ex.seeded:
+        return (f"draw random numbers only from the seed it is given: {ex.seeded}; not from NumPy's global state "
+                "(np.random.randn, np.random.rand... without np.random.seed(seed) first)")
+    return ("its result must depend on its arguments only: no random numbers, no state kept between calls "
+            "(a global variable, a list that grows)")
+
+
+def _exception_feedback(ex: Exercise, error: BaseException, args) -> Feedback:
+    from . import explain
+
+    hint = (explain.layer_key_error(ex, error, args) or _error_hint(ex, error, args)
+            or _matched_exception_hint(ex, error) or explain.explain_exception(ex, error, args))
+    kind = "exception"
+    if hint is None:
+        hint, kind = _exception_hint(ex, error), "exception_generic"
+    return _fail(ex.name, f"raised {_exception_text(error)}", hint, kind=kind)
+
+
+def _error_hint(ex: Exercise, error: BaseException, args) -> str | None:
+    if ex.error_hint is None:
+        return None
+    try:
+        return ex.error_hint(args, error)
+    except Exception:
+        return None
+
+
+def _exception_text(error: BaseException) -> str:
+    try:
+        text = str(error)
+    except BaseException:   # noqa: B036 - a learner's exception whose __str__ fails
+        text = "(a message that cannot be shown)"
+    name = type(error).__name__
+    text = text.strip().splitlines()[0] if text.strip() else ""
+    return f"{name}: {text}"[:300] if text else name
+
+
+def _matched_exception_hint(ex: Exercise, error: BaseException) -> str | None:
+    text = _exception_text(error)
+    for needle, hint in ex.exception_hints:
+        if needle in text:
+            return hint
+    return None
+
+
+def _exception_hint(ex: Exercise, error: BaseException) -> str:
+    """The fallback hint of an exception: the shapes (a KeyError: the keys)."""
+    if isinstance(error, KeyError):
+        return f"a dictionary has no such key; the keys are the course's names. Shapes: {ex.shapes}"
+    return f"check the shapes: {ex.shapes}"
+
+
+def _fail(name: str, what: str, hint: str | None = None, *, kind: str = "generic") -> Feedback:
     message = f"✗ {name} {what}." + (f"\n  Hint: {hint}" if hint else "")
-    return Feedback(name, False, message)
+    return Feedback(name, False, message, kind=kind)
 
 
 def _not_written(name: str, why: str) -> Feedback:
     return Feedback(name, False,
                     f"… {name} is not written yet ({why}). Replace `# YOUR CODE HERE` and "
                     f"`raise NotImplementedError()` with your code, run that cell, then this check again; "
-                    f"meanwhile the lesson goes on with the library's {name}.", not_written=True)
+                    f"meanwhile the lesson goes on with the library's {name}.", not_written=True, kind="not_written")
 
 
 def _quietly(fn, args):
@@ -205,21 +548,12 @@ def _quietly(fn, args):
         return fn(*args)
 
 
-def _all_none(fn, cases) -> bool:
-    try:
-        return all(_quietly(fn, copy.deepcopy(args)) is None for args in cases)
-    except Exception:
-        return False
-
-
-def _exception_hint(ex: Exercise, error: Exception) -> str:
-    text = f"{type(error).__name__}: {error}"
-    for needle, hint in ex.exception_hints:
-        if needle in text:
-            return hint
-    if isinstance(error, KeyError):
-        return f"a dictionary has no such key; the keys are the course's names. Shapes: {ex.shapes}"
-    return f"check the shapes: {ex.shapes}"
+def _all_none(fn, cases, run: _Run) -> bool:
+    for args in cases:
+        ok, got = run.call(fn, copy.deepcopy(args))
+        if not ok or got is not None:
+            return False
+    return True
 
 
 def _changed_input(original, given, names) -> str | None:
@@ -234,8 +568,8 @@ def _changed_input(original, given, names) -> str | None:
 
 def _first_change(before, after) -> str | None:
     if isinstance(before, np.ndarray):
-        same = isinstance(after, np.ndarray) and after.shape == before.shape and np.array_equal(before, after,
-                                                                                                equal_nan=True)
+        same = (isinstance(after, np.ndarray) and after.shape == before.shape and after.dtype == before.dtype
+                and np.array_equal(before, after, equal_nan=True))
         return None if same else ""
     if isinstance(before, dict):
         if not isinstance(after, dict) or set(after) != set(before):
@@ -245,7 +579,7 @@ def _first_change(before, after) -> str | None:
                 return f"[{key!r}]"
         return None
     if isinstance(before, (list, tuple)):
-        if len(after) != len(before):
+        if not isinstance(after, (list, tuple)) or len(after) != len(before):
             return ""
         for i, (b, a) in enumerate(zip(before, after)):
             if _first_change(b, a) is not None:
@@ -272,14 +606,27 @@ def _matches(mistake: Mistake, ex: Exercise, cases, results) -> bool:
     return True
 
 
+def _mistake_hint(mistake: Mistake, cases, results) -> str:
+    if not callable(mistake.hint):
+        return mistake.hint
+    for args, got in zip(cases, results):
+        if _safe_when(mistake.when, args, got):
+            return mistake.hint(args, got)
+    return ""   # pragma: no cover - _matches found a case
+
+
 def _safe_when(when, args, got) -> bool:
     try:
-        return bool(when(args, got))
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            return bool(when(args, got))
     except Exception:
         return False
 
 
 def _describe(x) -> str:
+    if x is None:
+        return "None"
     if isinstance(x, np.ndarray):
         return f"an array of shape {x.shape}"
     if isinstance(x, tuple):
@@ -287,17 +634,34 @@ def _describe(x) -> str:
     if isinstance(x, list):
         return f"a list of {len(x)}"
     if isinstance(x, dict):
-        return f"a dict with keys {sorted(x)}"
-    return f"{type(x).__name__} {x!r}"[:80]
+        return f"a dict with keys {sorted(map(str, x))}"
+    if inspect.isgenerator(x):
+        return "a generator"
+    if inspect.isfunction(x) or inspect.ismethod(x) or inspect.isbuiltin(x):
+        return f"the function {getattr(x, '__name__', '?')}"
+    if isinstance(x, (bool, numbers.Number, str)):
+        return f"{type(x).__name__} {x!r}"[:80]
+    return f"a {type(x).__name__} object"
 
 
-def _compare(expected, got, where: str, returns: str = "") -> str | None:
+class Difference(str):
+    """A difference in words, with its `kind`: "type", "keys", "shape", "values" or "nonfinite"."""
+
+    kind: str
+
+    def __new__(cls, text: str, kind: str):
+        self = super().__new__(cls, text)
+        self.kind = kind
+        return self
+
+
+def _compare(expected, got, where: str, returns: str = "") -> Difference | None:
     """None when `got` equals `expected` (arrays to RTOL / ATOL), else the first difference in words."""
     if isinstance(expected, (tuple, list)):
         kind = f"a {type(expected).__name__} of {len(expected)}"
         what = (returns or kind) if isinstance(expected, tuple) else kind
         if not isinstance(got, (tuple, list)) or len(got) != len(expected):
-            return f"{where} should be {what}, got {_describe(got)}"
+            return Difference(f"{where} should be {what}, got {_describe(got)}", "type")
         for i, (e, g) in enumerate(zip(expected, got)):
             diff = _compare(e, g, f"{where}[{i}]")
             if diff:
@@ -305,12 +669,14 @@ def _compare(expected, got, where: str, returns: str = "") -> str | None:
         return None
     if isinstance(expected, dict):
         if not isinstance(got, dict):
-            return f"{where} should be a dict with keys {sorted(expected)}, got {_describe(got)}"
-        missing, extra = sorted(set(expected) - set(got)), sorted(set(got) - set(expected))
+            return Difference(f"{where} should be a dict with keys {sorted(expected)}, got {_describe(got)}", "type")
+        missing, extra = sorted(set(expected) - set(got)), sorted(set(map(str, got)) - set(expected))
         if missing:
-            return f"{where} has no key {missing[0]!r} (expected the keys {sorted(expected)}, got {sorted(got)})"
+            return Difference(f"{where} has no key {missing[0]!r} (expected the keys {sorted(expected)}, got "
+                              f"{sorted(map(str, got))})", "keys")
         if extra:
-            return f"{where} has an unexpected key {extra[0]!r} (expected the keys {sorted(expected)})"
+            return Difference(f"{where} has an unexpected key {extra[0]!r} (expected the keys {sorted(expected)})",
+                              "keys")
         for key in expected:
             diff = _compare(expected[key], got[key], f"{where}[{key!r}]")
             if diff:
@@ -318,29 +684,37 @@ def _compare(expected, got, where: str, returns: str = "") -> str | None:
         return None
     if isinstance(expected, np.ndarray):
         if not isinstance(got, np.ndarray):
-            return f"{where} should be an array of shape {expected.shape}, got {_describe(got)}"
+            extra = (" (a Python list: build the array with NumPy's operations, or np.array(...))"
+                     if isinstance(got, list) else "")
+            return Difference(f"{where} should be an array of shape {expected.shape}, got {_describe(got)}{extra}",
+                              "type")
         if got.shape != expected.shape:
-            return f"{where} has the wrong shape: expected {expected.shape}, got {got.shape}"
+            return Difference(f"{where} has the wrong shape: expected {expected.shape}, got {got.shape}", "shape")
         if expected.dtype == bool:
-            return None if np.array_equal(got.astype(bool), expected) and got.dtype == bool else (
-                f"{where} should be a boolean array equal to the library's")
+            if np.array_equal(got.astype(bool), expected) and got.dtype == bool:
+                return None
+            return Difference(f"{where} should be a boolean array equal to the library's", "values")
+        if got.dtype == object or not np.issubdtype(got.dtype, np.number) and got.dtype != bool:
+            return Difference(f"{where} should be an array of numbers, got an array of {got.dtype}", "type")
         if not np.all(np.isfinite(got)) and np.all(np.isfinite(expected)):
-            return f"{where} contains NaN or inf (an overflow, or a division by zero?)"
+            return Difference(f"{where} contains NaN or inf (an overflow, or a division by zero?)", "nonfinite")
         if not np.allclose(got, expected, rtol=RTOL, atol=ATOL, equal_nan=True):
-            return (f"{where} has the right shape {expected.shape} but wrong values: expected\n"
-                    f"{_short(expected)}\n  got\n{_short(got)}")
+            return Difference(f"{where} has the right shape {expected.shape} but wrong values: expected\n"
+                              f"{_short(expected)}\n  got\n{_short(got)}", "values")
         return None
     if isinstance(expected, numbers.Number) and not isinstance(expected, bool):
-        if isinstance(got, np.ndarray) and got.size == 1:
+        if isinstance(got, np.ndarray) and got.size == 1 and np.issubdtype(got.dtype, np.number):
             got = got.item()
-        if not isinstance(got, numbers.Number):
-            return f"{where} should be a number, got {_describe(got)}"
+        if not isinstance(got, numbers.Number) or isinstance(got, bool):
+            return Difference(f"{where} should be a number, got {_describe(got)}", "type")
         if not np.isfinite(got) and np.isfinite(expected):
-            return f"{where} is {got} (an overflow, log(0), or a division by zero?)"
+            return Difference(f"{where} is {got} (an overflow, log(0), or a division by zero?)", "nonfinite")
         if not np.isclose(got, expected, rtol=RTOL, atol=ATOL, equal_nan=True):
-            return f"{where} should be {expected:.6g}, got {got:.6g}"
+            return Difference(f"{where} should be {expected:.6g}, got {got:.6g}", "values")
         return None
-    return None if got == expected else f"{where} should be {expected!r}, got {got!r}"
+    if got == expected:
+        return None
+    return Difference(f"{where} should be {expected!r}, got {_describe(got)}", "type")
 
 
 def _short(a: np.ndarray) -> str:

@@ -10,8 +10,9 @@ from utils.deep import (L_model_backward, L_model_forward, linear_activation_bac
                         linear_backward, linear_forward, update_parameters)
 from utils.initializers import initialize_parameters_deep
 
-from .core import Exercise, Mistake, run_check
-from .logistic import _cost_cases, cost_mistakes
+from .core import RANDOM_STATE, Exercise, Mistake, run_check
+from .logistic import COST_NONFINITE, _cost_cases, cost_mistakes
+from .shallow import OTHER_GENERATOR, drawn_by_default_rng
 
 MATMUL = "matmul"
 
@@ -43,6 +44,61 @@ def _deep_init(layer_dims, seed=1, *, scale=None, fan="prev", transposed=False, 
     return p
 
 
+def _weight_keys(got):
+    return sorted((k for k in got if k.startswith("W")), key=lambda k: int(k[1:]))
+
+
+def _deep_shape_hint(args, got):
+    dims = args[0]
+    for l in range(1, len(dims)):
+        for key, shape in ((f"W{l}", (dims[l], dims[l - 1])), (f"b{l}", (dims[l], 1))):
+            if np.shape(got[key]) != shape:
+                return (f"{key} should be {shape} for layer_dims = {list(dims)}, yours is {np.shape(got[key])}: W_l is "
+                        "(layer_dims[l], layer_dims[l - 1]) and b_l (layer_dims[l], 1), so an index into layer_dims "
+                        "is off (l for l - 1, or the reverse)")
+    return ""
+
+
+def _deep_scale_hint(args, got) -> str:
+    """The hint when every W_l is the right draw times a factor c_l of its own ("" if not): the scale is wrong."""
+    dims = args[0]
+    expected = initialize_parameters_deep(dims, "xavier", seed=args[1], dtype=np.float64)
+    lines = []
+    for l in range(1, len(dims)):
+        W, E = np.asarray(got.get(f"W{l}"), dtype=float), expected[f"W{l}"]
+        if W.shape != E.shape:
+            return ""
+        ratio = W / E
+        if not np.allclose(ratio, ratio.flat[0], rtol=1e-6):
+            return ""
+        lines.append(float(ratio.flat[0]))
+    if all(np.isclose(c, 1) for c in lines):
+        return ""
+    n_prev = [dims[l - 1] for l in range(1, len(dims))]
+    named = {
+        "the division by np.sqrt(layer_dims[l - 1]) is missing": [np.sqrt(n) for n in n_prev],
+        "divide by the SQUARE ROOT of layer_dims[l - 1], np.sqrt(...), not by layer_dims[l - 1] itself":
+            [1 / np.sqrt(n) for n in n_prev],
+        "np.sqrt(layer_dims[l - 1]), not np.square": [n ** -1.5 for n in n_prev],
+        "He's sqrt(2 / n) is another initialisation: this exercise divides by np.sqrt(layer_dims[l - 1])":
+            [np.sqrt(2)] * len(n_prev),
+    }
+    for hint, factors in named.items():
+        if np.allclose(lines, factors, rtol=1e-6):
+            return f"W_l = rng.randn(layer_dims[l], layer_dims[l - 1]) / np.sqrt(layer_dims[l - 1]): {hint}"
+    if any(np.isclose(c, 1) for c in lines) or np.allclose(lines, lines[0], rtol=1e-6):
+        return ""   # some layers right, or one factor for all: the engine names it, part by part
+    shown = ", ".join(f"W{l} ×{c:.4g}" for l, c in enumerate(lines, 1))
+    return (f"the right draws with the wrong scale ({shown} the right values): W_l = rng.randn(layer_dims[l], "
+            "layer_dims[l - 1]) / np.sqrt(layer_dims[l - 1]), the number of the layer's inputs")
+
+
+def _deep_shapes_wrong(args, got):
+    dims = args[0]
+    keys = {f"{p}{l}" for l in range(1, len(dims)) for p in "Wb"}
+    return set(got) == keys and bool(_deep_shape_hint(args, got))
+
+
 def _initialize_deep_exercise():
     def reference(layer_dims, seed=1):
         return initialize_parameters_deep(layer_dims, "xavier", seed=seed, dtype=np.float64)
@@ -50,6 +106,7 @@ def _initialize_deep_exercise():
     return Exercise(
         "initialize_parameters_deep", lambda: [([3, 2, 1], 1), ([5, 4, 3, 1], 2), ([6, 3, 2], 3)], reference,
         '{"W1", "b1", ..., "WL", "bL"}', "W_l (n_l, n_{l-1}), b_l (n_l, 1) for layer_dims = [n_0, ..., n_L]",
+        names="parameters",
         mistakes=[
             Mistake("W_l is (n_l, n_{l-1}) = (layer_dims[l], layer_dims[l - 1]): yours are transposed",
                     lambda d, s=1: _deep_init(d, s, transposed=True)),
@@ -59,7 +116,12 @@ def _initialize_deep_exercise():
                     "not of its units", lambda d, s=1: _deep_init(d, s, fan="this")),
             Mistake("the loop misses the output layer: for l in range(1, L + 1) with L = len(layer_dims) - 1 "
                     "gives W1 ... WL", lambda d, s=1: _deep_init(d, s, skip_last=True)),
-        ])
+            Mistake(_deep_shape_hint, when=_deep_shapes_wrong),
+            Mistake(_deep_scale_hint, when=lambda args, got: bool(_deep_scale_hint(args, got))),
+            Mistake(OTHER_GENERATOR.replace("rng.randn(...)", "rng.randn(n_l, n_prev)"),
+                    when=lambda args, got: drawn_by_default_rng(args, got, _weight_keys(got), args[1])),
+        ],
+        seeded=RANDOM_STATE.replace("rng.randn(n_h, n_x) * 0.01", "rng.randn(n_l, n_prev) / np.sqrt(n_prev)"))
 
 
 def check_initialize_parameters_deep(fn):
@@ -135,6 +197,10 @@ def _linear_activation_forward_exercise():
                     "Z = W A_prev + b", no_activation),
             Mistake("the cache is (linear_cache, activation_cache) in that order: the linear step's "
                     "(A_prev, W, b) first, then Z", cache_swapped),
+            Mistake('activation "relu" must call relu(Z): yours computes the sigmoid for both activations',
+                    lambda A, W, b, activation: linear_activation_forward(A, W, b, "sigmoid")),
+            Mistake('activation "sigmoid" must call sigmoid(Z): yours computes relu for both activations',
+                    lambda A, W, b, activation: linear_activation_forward(A, W, b, "relu")),
         ],
         exception_hints=[(needle, "linear_forward and the activations each return a pair: Z, linear_cache = "
                                   "linear_forward(...); A, activation_cache = sigmoid(Z)")
@@ -159,6 +225,24 @@ def _network_cases():
 
 def _L(parameters):
     return len(parameters) // 2
+
+
+def _forward_error(args, error):
+    """What the library's shape checks say when the learner's loop passes the wrong A, W or b."""
+    text = str(error)
+    X = args[0]
+    if text.startswith("A: expected a NumPy array, got ("):
+        return "linear_activation_forward returns (A, cache) in that order: A, cache = linear_activation_forward(...)"
+    if text.startswith("A: expected shape") and text.endswith(f"got {X.shape}") and len(args[1]) > 2:
+        return ("a layer got an input of X's shape where it expects the previous layer's output: A = X before the "
+                "loop, the hidden layers are for l in range(1, L), each taking the A the one before returned, then "
+                "the output layer; a layer skipped, or X passed where A is meant?")
+    if "to match W" in text:
+        return ("a layer's W and the A or b it gets do not fit: layer l multiplies W{l} (n_l, n_{l-1}) by the "
+                "previous layer's A (n_{l-1}, m) and adds b{l} (the same l); the hidden layers are for l in "
+                "range(1, L) "
+                "and the output layer uses W{L}, b{L}: an index is off by one")
+    return None
 
 
 def _L_model_forward_exercise():
@@ -193,7 +277,7 @@ def _L_model_forward_exercise():
                                       '// 2: the loop is for l in range(1, L)'),
                          (MATMUL, "layer l multiplies W_l (n_l, n_{l-1}) by the previous layer's A (n_{l-1}, m): "
                                   "pass A from the previous step, not X")],
-        inputs=("X", "parameters"))
+        inputs=("X", "parameters"), names=("AL", "caches"), error_hint=_forward_error)
 
 
 def check_L_model_forward(fn):
@@ -209,7 +293,7 @@ def _compute_cost_exercise():
 
     return Exercise(
         "compute_cost", _cost_cases, reference, "a number J", "AL (1, m) probabilities, Y (1, m) labels -> J",
-        mistakes=cost_mistakes(reference), inputs=("AL", "Y"))
+        mistakes=cost_mistakes(reference), inputs=("AL", "Y"), nonfinite=COST_NONFINITE, names="J")
 
 
 def check_compute_cost(fn):
@@ -259,7 +343,7 @@ def _linear_backward_exercise():
         exception_hints=[(MATMUL, "dW = 1/m dZ A_prev^T is dZ @ A_prev.T, (n, m) @ (m, n_prev); dA_prev = "
                                   "W^T dZ is W.T @ dZ, (n_prev, n) @ (n, m): a transpose is missing or misplaced"),
                          ("unpack", "the cache is (A_prev, W, b): A_prev, W, b = cache")],
-        inputs=("dZ", "cache"))
+        inputs=("dZ", "cache"), input_parts={"cache": ("A_prev", "W", "b")})
 
 
 def check_linear_backward(fn):
@@ -301,12 +385,18 @@ def _linear_activation_backward_exercise():
                     "you passed dA straight to linear_backward", no_derivative),
             Mistake("the activation's backward takes the activation cache Z (cache[1]), not the layer's output A",
                     derivative_at_a),
+            Mistake('activation "relu" needs relu_backward: yours uses sigmoid_backward for both activations',
+                    lambda dA, cache, activation: linear_activation_backward(dA, cache, "sigmoid")),
+            Mistake('activation "sigmoid" needs sigmoid_backward: yours uses relu_backward for both activations',
+                    lambda dA, cache, activation: linear_activation_backward(dA, cache, "relu")),
         ],
         exception_hints=[("unpack", "the cache is (linear_cache, activation_cache): "
                                     "linear_cache, activation_cache = cache"),
                          ("tuple", "the cache is (linear_cache, activation_cache) = ((A_prev, W, b), Z): pass "
-                                   "Z to the activation's backward and (A_prev, W, b) to linear_backward")],
-        inputs=("dA", "cache", "activation"))
+                                   "Z to the activation's backward and (A_prev, W, b) to linear_backward"),
+                         ("sequence", "the cache is (linear_cache, activation_cache) = ((A_prev, W, b), Z), in that "
+                                      "order: linear_cache, activation_cache = cache")],
+        inputs=("dA", "cache", "activation"), input_parts={"cache": ("linear_cache", "activation_cache")})
 
 
 def check_linear_activation_backward(fn):
@@ -326,6 +416,35 @@ def _backward_cases():
     return out
 
 
+#: dAL = -(Y / AL - (1 - Y) / (1 - AL)) written wrong: ((AL, Y) -> dAL, hint).
+WRONG_DAL = [
+    (lambda AL, Y: -(Y / AL), "the second term, (1 - Y) / (1 - AL), is missing"),
+    (lambda AL, Y: (1 - Y) / (1 - AL), "the first term, Y / AL, is missing"),
+    (lambda AL, Y: -(Y / AL + (1 - Y) / (1 - AL)), "the second term is subtracted: Y / AL - (1 - Y) / (1 - AL)"),
+    (lambda AL, Y: -(Y - (1 - Y) / (1 - AL)), "the first term is Y / AL: the division by AL is missing"),
+    (lambda AL, Y: -(Y / AL - (1 - Y)), "the second term is (1 - Y) / (1 - AL): the division by (1 - AL) is missing"),
+    (lambda AL, Y: -(Y / AL - 1 / (1 - AL)), "the second term's numerator is (1 - Y), not 1"),
+    (lambda AL, Y: -(Y / AL + Y / (1 - AL)), "the second term's numerator is (1 - Y): the 1 is missing"),
+    (lambda AL, Y: -(Y / AL - (1 + Y) / (1 - AL)), "the second term's numerator is (1 - Y), not (1 + Y)"),
+    (lambda AL, Y: -(Y / AL + (1 - Y) / AL), "the second term's denominator is (1 - AL): the 1 is missing"),
+    (lambda AL, Y: -(Y / AL - (1 - Y) / (1 + AL)), "the second term's denominator is (1 - AL), not (1 + AL)"),
+]
+
+
+def _backward_from(dAL_of):
+    """L_model_backward with dAL computed by dAL_of(AL, Y) (a wrong formula), the rest right."""
+    def variant(AL, Y, caches):
+        L, grads = len(caches), {}
+        dAL = dAL_of(AL, Y)
+        grads[f"dA{L - 1}"], grads[f"dW{L}"], grads[f"db{L}"] = linear_activation_backward(dAL, caches[L - 1],
+                                                                                            "sigmoid")
+        for l in range(L - 1, 0, -1):
+            grads[f"dA{l - 1}"], grads[f"dW{l}"], grads[f"db{l}"] = linear_activation_backward(
+                grads[f"dA{l}"], caches[l - 1], "relu")
+        return grads
+    return variant
+
+
 def _L_model_backward_exercise():
     def reference(AL, Y, caches):
         return L_model_backward(AL, Y, caches)
@@ -335,7 +454,7 @@ def _L_model_backward_exercise():
 
     return Exercise(
         "L_model_backward", _backward_cases, reference, 'grads {"dA0", "dW1", "db1", ..., "dWL", "dbL"}',
-        "AL (1, m), Y (1, m), L caches -> dW_l like W_l, db_l like b_l, dA_{l-1} like A_{l-1}",
+        "AL (1, m), Y (1, m), L caches -> dW_l like W_l, db_l like b_l, dA_{l-1} like A_{l-1}", names="grads",
         mistakes=[
             Mistake("the sign of dAL: dAL = -(Y / AL - (1 - Y) / (1 - AL)); every gradient of yours has the "
                     "opposite sign", negated),
@@ -344,12 +463,17 @@ def _L_model_backward_exercise():
                     lambda AL, Y, c: L_model_backward(AL, Y, c, activations=["relu"] * len(c))),
             Mistake('the hidden layers are relu: their backward steps use "relu", not "sigmoid"',
                     lambda AL, Y, c: L_model_backward(AL, Y, c, activations="sigmoid")),
-        ],
+        ] + [Mistake(f"dAL = -(Y / AL - (1 - Y) / (1 - AL)): {hint}", _backward_from(f)) for f, hint in WRONG_DAL],
         exception_hints=[("KeyError", 'grads["dA" + str(l)] is written by layer l + 1\'s step: run the layers '
                                       "from L down to 1 and store dA{l-1}, dW{l}, db{l} at each"),
                          ("IndexError", "caches holds L caches, caches[0] ... caches[L - 1]: layer l's cache is "
-                                        "caches[l - 1]")],
-        inputs=("AL", "Y", "caches"))
+                                        "caches[l - 1]")]
+        + [(needle, "layer l's cache is caches[l - 1] (caches[0] is layer 1's, caches[L - 1] the output layer's): "
+                    "with another index, the layer's W and the dA it gets do not fit")
+           for needle in (MATMUL, "broadcast")],
+        inputs=("AL", "Y", "caches"),
+        nonfinite="dAL = -(Y / AL - (1 - Y) / (1 - AL)) divides by AL and by 1 - AL, probabilities strictly between "
+                  "0 and 1; never by Y or 1 - Y, which are 0 for half the examples")
 
 
 def check_L_model_backward(fn):
@@ -369,6 +493,16 @@ def _update_cases():
     return out
 
 
+def _any_key(rule):
+    """True when, for some parameter key k, the learner's new value equals rule(old, gradient, learning_rate)."""
+    def when(args, got):
+        p, g, lr = args
+        return any(k in got and np.shape(got[k]) == np.shape(p[k]) and not np.allclose(p[k] - lr * g["d" + k],
+                                                                                          rule(p[k], g["d" + k], lr))
+                   and np.allclose(got[k], rule(p[k], g["d" + k], lr)) for k in p)
+    return when
+
+
 def _update_parameters_exercise():
     def plus(p, g, lr):
         return update_parameters(p, g, -lr)
@@ -382,11 +516,17 @@ def _update_parameters_exercise():
 
     return Exercise(
         "update_parameters", _update_cases, update_parameters, "the new parameters (a dict)",
-        "W_l - alpha dW_l, b_l - alpha db_l for l = 1 .. L",
+        "W_l - alpha dW_l, b_l - alpha db_l for l = 1 .. L", names="parameters",
         mistakes=[
             Mistake("gradient DEscent: subtract, W = W - learning_rate * dW (adding climbs the cost)", plus),
             Mistake("the biases need their step too: b_l = b_l - learning_rate * db_l", weights_only),
             Mistake("multiply the gradient by the learning rate", no_rate),
+            Mistake("gradient DEscent: subtract, W = W - learning_rate * dW and b = b - learning_rate * db (one of "
+                    "yours adds)", when=_any_key(lambda v, d, lr: v + lr * d)),
+            Mistake("the step is learning_rate * dW: one of yours subtracts the learning rate alone (the gradient "
+                    "is missing)", when=_any_key(lambda v, d, lr: v - lr)),
+            Mistake("the step is learning_rate * dW: one of yours subtracts the gradient alone (the learning rate is "
+                    "missing)", when=_any_key(lambda v, d, lr: v - d)),
         ],
         exception_hints=[("KeyError", 'the gradients are grads["dW1"], grads["db1"], ...: the parameter\'s name '
                                       'with a "d" in front')],

@@ -40,13 +40,39 @@ def _sigmoid_exercise():
             Mistake("the cache is the input Z, not the output A: the backward pass recomputes sigma from Z",
                     lambda Z: (s(Z), s(Z))),
             Mistake("return A first and the cache second: `return A, Z`", lambda Z: (Z, s(Z))),
+            Mistake("the denominator is 1 + e^-z: the 1 + is missing (1 / e^-z is e^z, which grows without "
+                    "bound)", lambda Z: (np.exp(Z), Z)),
+            Mistake("np.exp is missing: sigma(z) = 1 / (1 + np.exp(-z)), the exponential of -z",
+                    lambda Z: (1 / (1 - Z), Z)),
         ],
+        nonfinite="the denominator 1 + e^-z is never 0; a denominator 1 - e^-z (a minus for the plus) is 0 at z = 0",
         inputs=("Z",))
 
 
 def check_sigmoid(fn):
     """Check `sigmoid(Z) -> (A, Z)` against `utils.activations.sigmoid`."""
     return run_check(fn, _sigmoid_exercise())
+
+
+#: Wrong ways to compute s = sigmoid(Z) inside sigmoid_backward, each with the right formula dA * s * (1 - s).
+WRONG_S = [
+    ("s = 1 / (1 + e^-z): the 1 + is missing in the denominator (1 / e^-z is e^z)", lambda Z: np.exp(Z)),
+    ("s = 1 / (1 + np.exp(-Z)): np.exp is missing", lambda Z: 1 / (1 - Z)),
+    ("s = 1 / (1 + e^-z), not 1 + e^-z (the division is upside down)", lambda Z: 1 + np.exp(-Z)),
+]
+
+#: Wrong formulas with the right s, each a function of (dA, s, Z).
+WRONG_SIGMOID_DERIVATIVES = [
+    ("the chain rule multiplies by dA: dZ = dA * s * (1 - s), not s * (1 - s) alone",
+     lambda dA, s, Z: s * (1 - s)),
+    ("the derivative is taken at s = sigmoid(Z), not at Z: compute s from the cache first "
+     "(you used Z * (1 - Z))", lambda dA, s, Z: dA * Z * (1 - Z)),
+    ("sigma'(z) = s * (1 - s): the factor (1 - s) is missing", lambda dA, s, Z: dA * s),
+    ("sigma'(z) = s * (1 - s): the factor s is missing", lambda dA, s, Z: dA * (1 - s)),
+    ("dZ = dA * s * (1 - s): dA and s are both missing", lambda dA, s, Z: 1 - s),
+    ("sigma'(z) = s * (1 - s): the 1 in (1 - s) is missing", lambda dA, s, Z: -dA * s * s),
+    ("sigma'(z) = s * (1 - s), a minus: not s * (1 + s)", lambda dA, s, Z: dA * s * (1 + s)),
+]
 
 
 def _sigmoid_backward_exercise():
@@ -60,15 +86,13 @@ def _sigmoid_backward_exercise():
 
     return Exercise(
         "sigmoid_backward", cases, sigmoid_backward, "dZ", "dA (n, m), cache Z (n, m) -> dZ (n, m)",
-        mistakes=[
-            Mistake("the chain rule multiplies by dA: dZ = dA * s * (1 - s), not s * (1 - s) alone",
-                    lambda dA, Z: s(Z) * (1 - s(Z))),
-            Mistake("the derivative is taken at s = sigmoid(Z), not at Z: compute s from the cache first "
-                    "(you used Z * (1 - Z))", lambda dA, Z: dA * Z * (1 - Z)),
-            Mistake("sigma'(z) = s * (1 - s): the factor (1 - s) is missing", lambda dA, Z: dA * s(Z)),
-        ],
+        mistakes=[Mistake(hint, (lambda f: lambda dA, Z: f(dA, s(Z), Z))(formula))
+                  for hint, formula in WRONG_SIGMOID_DERIVATIVES]
+                 + [Mistake(hint, (lambda g: lambda dA, Z: dA * g(Z) * (1 - g(Z)))(wrong)) for hint, wrong in WRONG_S],
         exception_hints=[("unsupported operand type(s) for -: 'int' and 'tuple'",
                           "sigmoid returns a pair (A, cache): take its first element, `s, _ = sigmoid(Z)`")],
+        nonfinite="s = 1 / (1 + e^-z) is never a division by 0; a denominator 1 - e^-z (a minus for the plus) is "
+                  "0 at z = 0",
         inputs=("dA", "cache"))
 
 
@@ -84,6 +108,7 @@ def _zeros_exercise():
     return Exercise(
         "initialize_with_zeros", lambda: [(3,), (5,), (1,)], reference, '{"W1": ..., "b1": ...}',
         "n_x -> W1 (1, n_x), b1 (1, 1)",
+        names="parameters",
         mistakes=[
             Mistake("W1 has one row per unit of the layer and one column per input: shape (1, n_x), "
                     "not (n_x, 1) (that is the transposed W, the course's w)",
@@ -107,6 +132,36 @@ def _cost_cases():
     return [hand] + [(rng.uniform(0.05, 0.95, (1, m)), _labels(rng, m)) for m in (4, 7, 10)]
 
 
+#: One term of J = -1/m * sum(Y log(AL) + (1 - Y) log(1 - AL)) written wrong: (first term, second term, hint);
+#: None keeps the right term.
+COST_TERMS = [
+    (None, lambda AL, Y: 0, "the (1 - Y) log(1 - AL) term is missing: without it the non-cat examples (y = 0) cost "
+                            "nothing"),
+    (lambda AL, Y: 0, None, "the Y * log(AL) term is missing: without it the cat examples (y = 1) cost nothing"),
+    (lambda AL, Y: np.log(AL), None, "the first term is Y * log(AL): the factor Y is missing"),
+    (lambda AL, Y: Y, None, "the first term is Y * np.log(AL): the log is missing (yours is Y alone)"),
+    (lambda AL, Y: Y * AL, None, "the first term is Y * np.log(AL): np.log is missing"),
+    (lambda AL, Y: Y * np.log10(AL), None, "np.log10 in the first term: the cost's log is the natural one, np.log"),
+    (None, lambda AL, Y: np.log(1 - AL), "the second term is (1 - Y) * log(1 - AL): the factor (1 - Y) is missing"),
+    (None, lambda AL, Y: 1 - Y, "the second term is (1 - Y) * np.log(1 - AL): the log is missing"),
+    (None, lambda AL, Y: (1 - Y) * (1 - AL), "the second term is (1 - Y) * np.log(1 - AL): np.log is missing"),
+    (None, lambda AL, Y: -(1 - Y) * np.log(1 - AL), "the two terms are ADDED inside the sum: Y log(AL) + (1 - Y) "
+                                                    "log(1 - AL); yours subtracts the second"),
+    (None, lambda AL, Y: (1 + Y) * np.log(1 - AL), "the second term's factor is (1 - Y), not (1 + Y)"),
+    (None, lambda AL, Y: -Y * np.log(1 - AL), "the second term's factor is (1 - Y): the 1 is missing"),
+    (None, lambda AL, Y: (1 - Y) * np.log(1 + AL), "the second term is (1 - Y) * log(1 - AL), not log(1 + AL)"),
+    (None, lambda AL, Y: (1 - Y) * np.log10(1 - AL), "np.log10 in the second term: the cost's log is the natural "
+                                                     "one, np.log"),
+]
+
+
+def cost_from_terms(first=None, second=None):
+    """J(AL, Y) with one of its two terms replaced (None: the right term)."""
+    first = first or (lambda AL, Y: Y * np.log(AL))
+    second = second or (lambda AL, Y: (1 - Y) * np.log(1 - AL))
+    return lambda AL, Y: float(-np.sum(first(AL, Y) + second(AL, Y)) / Y.shape[1])
+
+
 def cost_mistakes(cost):
     """The typical mistakes of the binary cross-entropy (chapter 1 and project.ipynb share them)."""
     def m(Y):
@@ -120,14 +175,19 @@ def cost_mistakes(cost):
                 "nothing", lambda AL, Y: float(-np.sum(Y * np.log(AL)) / m(Y))),
         Mistake("Y and AL are swapped: it is Y * log(AL), the label times the log of the prediction",
                 lambda AL, Y: float(-np.sum(AL * np.log(Y) + (1 - AL) * np.log(1 - Y)) / m(Y))),
-    ]
+    ] + [Mistake(hint, cost_from_terms(first, second)) for first, second, hint in COST_TERMS]
+
+
+COST_NONFINITE = ("np.log of a number <= 0 is NaN or -inf: the two logs are log(AL) and log(1 - AL), both of "
+                  "numbers between 0 and 1 (not log(-AL) or log(AL - 1))")
 
 
 def _bce_exercise():
     return Exercise(
         "binary_cross_entropy", _cost_cases, binary_cross_entropy, "a number J",
         "AL (1, m) probabilities, Y (1, m) labels -> J, a float", mistakes=cost_mistakes(binary_cross_entropy),
-        inputs=("AL", "Y"))
+        names="J",
+        inputs=("AL", "Y"), nonfinite=COST_NONFINITE)
 
 
 def check_binary_cross_entropy(fn):
@@ -135,13 +195,47 @@ def check_binary_cross_entropy(fn):
     return run_check(fn, _bce_exercise())
 
 
-def _propagate_reference(W, b, X, Y, sign=1.0, scale=None, bias=True):
+def _propagate_reference(W, b, X, Y, sign=1.0, scale=None, bias=True, z=None, activation=None, dz=None, cost=None):
+    """The library's forward and backward steps; the keywords give the wrong variants (the mistakes)."""
     Z, cache = linear_forward(X, W, b if bias else np.zeros_like(b))
-    A = sigmoid(Z)[0]
-    _, dW, db = linear_backward(sign * (A - Y), cache)
+    if z is not None:
+        Z = z(W, b, X)
+    A = sigmoid(Z)[0] if activation is None else activation(Z)
+    dZ = sign * (A - Y) if dz is None else dz(A, Y)
+    _, dW, db = linear_backward(dZ, cache)
     if scale is not None:
         dW, db = dW * scale, db * scale
-    return {"dW": dW, "db": db}, binary_cross_entropy(A, Y)
+    if cost is None:   # the library's cost clips A; a wrong A (> 1, or exactly 1) gives the formula's NaN / inf
+        cost = binary_cross_entropy if activation is None and z is None else cost_from_terms()
+    return {"dW": dW, "db": db}, cost(A, Y)
+
+
+#: A = sigmoid(W X + b) computed wrong in propagate: (Z -> A, hint).
+WRONG_A = [
+    (lambda Z: 1 / (1 + np.exp(Z)), "A = 1 / (1 + e^-(W X + b)): the minus in the exponent is missing"),
+    (lambda Z: np.exp(Z), "A = 1 / (1 + e^-z): the 1 + in the denominator is missing (1 / e^-z is e^z)"),
+    (lambda Z: 1 / (1 - Z), "A = 1 / (1 + np.exp(-z)): np.exp is missing"),
+    (lambda Z: 1 + np.exp(-Z), "A = 1 / (1 + e^-z), not 1 + e^-z (the division is upside down)"),
+    (lambda Z: np.ones_like(Z), "A = 1 / (1 + e^-z): the denominator is missing, so A is 1 everywhere"),
+    (lambda Z: 1 / (1 - np.exp(-Z)), "A = 1 / (1 + e^-z): a minus for the plus in the denominator"),
+]
+
+#: Z = W X + b computed wrong in propagate: ((W, b, X) -> Z, hint).
+WRONG_Z = [
+    (lambda W, b, X: b + 0 * (W @ X), "Z = W X + b: the product W @ X is missing"),
+    (lambda W, b, X: W @ X - b, "Z = W X + b: the bias is added, not subtracted"),
+]
+
+#: dZ computed wrong in propagate: ((A, Y) -> dZ, hint).
+WRONG_DZ = [
+    (lambda A, Y: A, "dZ = A - Y: Y is missing"),
+    (lambda A, Y: -Y, "dZ = A - Y: A is missing"),
+    (lambda A, Y: A + Y, "dZ = A - Y, a minus: not A + Y"),
+]
+
+
+def _variant(**wrong):
+    return lambda W, b, X, Y: _propagate_reference(W, b, X, Y, **wrong)
 
 
 def _propagate_exercise():
@@ -175,10 +269,16 @@ def _propagate_exercise():
                     lambda W, b, X, Y: _propagate_reference(W, b, X, Y, bias=False)),
             Mistake("db sums dZ over the examples: db = 1/m * np.sum(A - Y, axis=1, keepdims=True), shape "
                     "(1, 1)", not_summed),
-        ],
+        ]
+        + [Mistake(f"the forward pass: {hint}", _variant(activation=f)) for f, hint in WRONG_A]
+        + [Mistake(f"the forward pass: {hint}", _variant(z=f)) for f, hint in WRONG_Z]
+        + [Mistake(f"the gradient: {hint}", _variant(dz=f)) for f, hint in WRONG_DZ]
+        + [Mistake(f"the cost: {hint}", _variant(cost=cost_from_terms(first, second)))
+           for first, second, hint in COST_TERMS],
         exception_hints=[("matmul", "the shapes of a product do not fit: W is (1, n_x) and X is (n_x, m), "
                                     "so W X is W @ X and dW = (A - Y) @ X.T / m")],
-        inputs=("W", "b", "X", "Y"))
+        inputs=("W", "b", "X", "Y"), names=("grads", "cost"),
+        nonfinite=COST_NONFINITE.replace("AL", "A"))
 
 
 def check_propagate(fn):

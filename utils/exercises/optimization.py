@@ -31,9 +31,30 @@ def _weights(p):
     return [v for k, v in p.items() if k.startswith("W")]
 
 
+def _layers_left_out(args, got) -> str:
+    """The hint when the learner's cost is the penalty of some of the layers only ("" when it is not)."""
+    import itertools
+
+    p, lambd, m = args
+    L = len(p) // 2
+    try:
+        value = float(np.asarray(got, dtype=float).item())
+    except (TypeError, ValueError):
+        return ""
+    squares = [float(np.sum(p[f"W{l}"] ** 2)) for l in range(1, L + 1)]
+    for k in range(L):
+        for kept in itertools.combinations(range(1, L + 1), k):
+            if np.isclose(value, lambd / (2 * m) * sum(squares[l - 1] for l in kept), rtol=1e-6, atol=1e-12):
+                left = [f"W{l}" for l in range(1, L + 1) if l not in kept]
+                return (f"sum over every layer, W1 ... W{L} here (L = len(parameters) // 2, for l in range(1, L + 1)): "
+                        f"yours leaves out {', '.join(left)}")
+    return ""
+
+
 def _l2_cost_exercise():
     return Exercise(
         "l2_cost", _l2_cost_cases, l2_cost, "a number", "lambd / (2 m) * sum over l of sum(W_l ** 2)",
+        names="the L2 cost",
         mistakes=[
             Mistake("the factor is lambd / (2 m): the 1/2 is missing (it makes the gradient lambd/m W)",
                     lambda p, lambd, m: 2 * l2_cost(p, lambd, m)),
@@ -45,6 +66,17 @@ def _l2_cost_exercise():
                     lambda p, lambd, m: l2_cost(p, lambd, m) * m),
             Mistake("sum over EVERY layer, W1 ... WL (L = len(parameters) // 2), not only the first",
                     lambda p, lambd, m: lambd / (2 * m) * float(np.sum(p["W1"] ** 2))),
+            Mistake(_layers_left_out, when=lambda args, got: bool(_layers_left_out(args, got))),
+            Mistake("multiply the sum of the squared weights by lambd / (2 m): the factor is missing",
+                    lambda p, lambd, m: l2_cost(p, lambd, m) * 2 * m / lambd),
+            Mistake("lambd / (2 m) multiplies the sum of the squared weights: yours is the factor alone",
+                    lambda p, lambd, m: lambd / (2 * m)),
+            Mistake("the factor is lambd / (2 m): the division by 2 m is missing",
+                    lambda p, lambd, m: l2_cost(p, lambd, m) * 2 * m),
+            Mistake("the factor is lambd / (2 m), not (2 m) / lambd: yours is upside down",
+                    lambda p, lambd, m: l2_cost(p, lambd, m) * (2 * m / lambd) ** 2),
+            Mistake("np.sum of the squares, not np.mean (which divides each layer's sum by its number of weights)",
+                    lambda p, lambd, m: lambd / (2 * m) * sum(float(np.mean(W ** 2)) for W in _weights(p))),
         ],
         inputs=("parameters", "lambd", "m"))
 
@@ -62,6 +94,7 @@ def _l2_gradient_exercise():
 
     return Exercise(
         "l2_gradient", cases, l2_gradient, "an array like W", "W (n_l, n_{l-1}) -> lambd / m * W, same shape",
+        names="the gradient",
         mistakes=[
             Mistake("the derivative of lambd / (2m) * W^2 is lambd / m * W: the 2 of the square cancels the 1/2",
                     lambda W, lambd, m: lambd / (2 * m) * W),
@@ -85,6 +118,15 @@ def _dropout_forward_cases():
         (rng.normal(size=(40, 250)), kp, seed) for kp, seed in ((0.8, 1), (0.5, 2), (0.9, 3))]
 
 
+def _is_mask(D) -> bool:
+    """A mask: booleans, or numbers that are all 0 or 1 (the course's (rand < keep_prob).astype(int) is one)."""
+    if not isinstance(D, np.ndarray):
+        return False
+    if D.dtype == bool:
+        return True
+    return np.issubdtype(D.dtype, np.number) and bool(np.all((D == 0) | (D == 1)))
+
+
 def _check_mask(args, got):
     A, keep_prob, seed = args
     if not isinstance(got, (tuple, list)) or len(got) != 2:
@@ -92,9 +134,9 @@ def _check_mask(args, got):
     D = got[1]
     if not isinstance(D, np.ndarray) or D.shape != A.shape:
         return f"should return the mask D of A's shape {A.shape} as its second value"
-    if D.dtype != bool:
-        return ("D should be a boolean mask (True = keep the unit): D = rng.random(A.shape) < keep_prob "
-                f"(yours is {D.dtype}); the comparison < makes it boolean")
+    if not _is_mask(D):
+        return ("D should be the mask that says which units are kept, True / False (or 1 / 0): D = rng.random(A.shape) "
+                "< keep_prob; yours holds other values (the uniform draws themselves, or A * D?)")
     if A.size >= 1000:
         kept = float(D.mean())
         if abs(kept - keep_prob) > 0.03:
@@ -104,10 +146,14 @@ def _check_mask(args, got):
 
 
 def _mask(got):
-    """The learner's mask D (its own random draw), or None when the result has no usable mask."""
-    if isinstance(got, (tuple, list)) and len(got) == 2 and isinstance(got[1], np.ndarray) and got[1].dtype == bool:
+    """The learner's mask D (its own random draw, booleans or 0 / 1), or None when the result has no usable mask."""
+    if isinstance(got, (tuple, list)) and len(got) == 2 and _is_mask(got[1]):
         return got[1]
     return None
+
+
+DROPOUT_NONFINITE = ("A * D is 0 wherever a unit is dropped, and a division by it gives inf: divide by keep_prob, "
+                     "A * D / keep_prob")
 
 
 def _dropout_forward_exercise():
@@ -124,16 +170,24 @@ def _dropout_forward_exercise():
     def not_scaled_back(got, A, kp, seed):
         return A / kp, got[1]
 
+    def mask_only(got, A, kp, seed):
+        return got[1] / kp, got[1]
+
     return Exercise(
         "dropout_forward", _dropout_forward_cases, reference, "(A * D / keep_prob, D)",
-        "A (n_l, m), keep_prob in (0, 1], seed -> (A_dropped (n_l, m), D (n_l, m) boolean)",
+        "A (n_l, m), keep_prob in (0, 1], seed -> (A_dropped (n_l, m), D (n_l, m) boolean or 0 / 1)",
+        names=("A * D / keep_prob", "D"),
         mistakes=[
             Mistake("inverted dropout divides by keep_prob, A * D / keep_prob, so each unit keeps its "
                     "expected value (the division is missing)", kept_only),
             Mistake("divide by keep_prob, do not multiply: A * D / keep_prob", multiplied),
             Mistake("apply the mask: A * D shuts down the units where D is False", not_scaled_back),
+            Mistake("A * D / keep_prob: A is missing (yours is the mask divided by keep_prob)", mask_only),
         ],
-        validate=_check_mask, inputs=("A", "keep_prob", "seed"), uses_result=True)
+        nonfinite=DROPOUT_NONFINITE,
+        validate=_check_mask, inputs=("A", "keep_prob", "seed"), uses_result=True,
+        seeded="rng = np.random.default_rng(seed), then D = rng.random(A.shape) < keep_prob (a mask drawn from "
+               "np.random.RandomState(seed) is accepted too)")
 
 
 def check_dropout_forward(fn):
@@ -149,13 +203,17 @@ def _dropout_backward_exercise():
 
     return Exercise(
         "dropout_backward", cases, dropout_backward, "dA * D / keep_prob", "dA (n_l, m), D (n_l, m) boolean",
+        names="dA * D / keep_prob",
         mistakes=[
             Mistake("the backward step scales like the forward one: dA * D / keep_prob (the division is missing)",
                     lambda dA, D, kp: dA * D),
             Mistake("divide by keep_prob, do not multiply: dA * D / keep_prob", lambda dA, D, kp: dA * D * kp),
             Mistake("apply the mask D: the units shut down in the forward pass get no gradient",
                     lambda dA, D, kp: dA / kp),
+            Mistake("dA * D / keep_prob: dA is missing (yours is the mask divided by keep_prob)",
+                    lambda dA, D, kp: D / kp),
         ],
+        nonfinite=DROPOUT_NONFINITE.replace("A * D", "dA * D"),
         inputs=("dA", "D", "keep_prob"))
 
 
@@ -181,6 +239,7 @@ def _relative_error_exercise():
 
     return Exercise(
         "relative_error", cases, relative_error, "a number", "approx (n,), exact (n,) -> a float",
+        names="the relative error",
         mistakes=[
             Mistake("the denominator is ||approx|| + ||exact||, the sum of both norms (yours divides by "
                     "||exact|| only)", lambda a, e: float(norm(a - e) / norm(e))),
@@ -190,6 +249,18 @@ def _relative_error_exercise():
                     lambda a, e: float(norm(a - e) ** 2 / (norm(a) ** 2 + norm(e) ** 2))),
             Mistake("the denominator is the sum of the two norms, ||approx|| + ||exact||, not the norm of the sum",
                     lambda a, e: float(norm(a - e) / norm(a + e))),
+            Mistake("divide by ||approx|| + ||exact||: the denominator is missing",
+                    lambda a, e: float(norm(a - e))),
+            Mistake("the denominator is ||approx|| + ||exact||, the sum of both norms (yours divides by ||approx|| "
+                    "only)", lambda a, e: float(norm(a - e) / norm(a))),
+            Mistake("the denominator is the SUM ||approx|| + ||exact||, not the difference",
+                    lambda a, e: float(norm(a - e) / (norm(a) - norm(e)))),
+            Mistake("the numerator is the norm of the DIFFERENCE, ||approx - exact|| (yours: ||approx||)",
+                    lambda a, e: float(norm(a) / (norm(a) + norm(e)))),
+            Mistake("the numerator is the norm of the DIFFERENCE, ||approx - exact|| (yours: ||exact||)",
+                    lambda a, e: float(norm(e) / (norm(a) + norm(e)))),
+            Mistake("the numerator is the norm of the DIFFERENCE, ||approx - exact||, not of the sum",
+                    lambda a, e: float(norm(a + e) / (norm(a) + norm(e)))),
         ],
         inputs=("approx", "exact"))
 
@@ -200,6 +271,29 @@ def check_relative_error(fn):
 
 
 # ---- random_mini_batches --------------------------------------------------------------------------------
+
+def _batch_shapes_hint(args, got):
+    """The first mini-batch whose X or Y part has the wrong shape, said with the shapes expected ("" if none)."""
+    X, Y, size, seed = args
+    if not isinstance(got, (list, tuple)) or not all(isinstance(b, (tuple, list)) and len(b) == 2 for b in got):
+        return ""
+    m = X.shape[1]
+    widths = [min(size, m - k) for k in range(0, m, size)]
+    shapes = [(np.shape(bx), np.shape(by)) for bx, by in got]
+    expected = [((X.shape[0], w), (Y.shape[0], w)) for w in widths]
+    if shapes == expected:
+        return ""
+    for i, (have, want) in enumerate(zip(shapes, expected), 1):
+        if have != want:
+            part = "X" if have[0] != want[0] else "Y"
+            where = f"mini-batch {i}'s {part} part is {have[part == 'Y']}, expected {want[part == 'Y']}"
+            break
+    else:
+        where = f"{len(shapes)} mini-batches, expected {len(expected)}"
+    return (f"{where} (m = {m}, mini_batch_size = {size}): each example is a COLUMN, so a mini-batch is "
+            "X[:, k:k + mini_batch_size] and Y[:, k:k + mini_batch_size], all the rows and mini_batch_size columns, "
+            "for k in range(0, m, mini_batch_size) (the last one holds the m % mini_batch_size left)")
+
 
 def _mini_batch_exercise():
     def cases():
@@ -218,9 +312,14 @@ def _mini_batch_exercise():
     def not_shuffled(X, Y, size=64, seed=0):
         return [(X[:, k:k + size], Y[:, k:k + size]) for k in range(0, X.shape[1], size)]
 
+    def other_generator(X, Y, size=64, seed=0):
+        perm = np.random.default_rng(seed).permutation(X.shape[1])
+        return [(X[:, perm][:, k:k + size], Y[:, perm][:, k:k + size]) for k in range(0, X.shape[1], size)]
+
     return Exercise(
         "random_mini_batches", cases, random_mini_batches, "a list of (mini_batch_X, mini_batch_Y) pairs",
         "X (n_x, m), Y (1, m) -> pairs of (n_x, size) and (1, size), the last one (m mod size) columns",
+        names="mini_batches",
         mistakes=[
             Mistake("the last mini-batch is smaller when m is not a multiple of mini_batch_size: keep it "
                     "(range(0, m, mini_batch_size) with slices k:k + mini_batch_size does)", no_last),
@@ -228,8 +327,14 @@ def _mini_batch_exercise():
                     "longer belong to their examples", y_not_shuffled),
             Mistake("shuffle first: permutation = np.random.RandomState(seed).permutation(m), then "
                     "X[:, permutation]", not_shuffled),
+            Mistake("you shuffled with np.random.default_rng(seed): the idea is right, but this exercise uses the "
+                    "course's generator, np.random.RandomState(seed).permutation(m) (or np.random.seed(seed), then "
+                    "np.random.permutation(m)), whose order the check expects", other_generator),
+            Mistake(_batch_shapes_hint, when=lambda args, got: bool(_batch_shapes_hint(args, got))),
         ],
-        inputs=("X", "Y", "mini_batch_size", "seed"))
+        inputs=("X", "Y", "mini_batch_size", "seed"),
+        seeded="permutation = np.random.RandomState(seed).permutation(m), the course's generator (or "
+               "np.random.seed(seed), then np.random.permutation(m)); np.random.default_rng(seed) shuffles differently")
 
 
 def check_random_mini_batches(fn):
@@ -292,7 +397,7 @@ def _adam_exercise():
             out.append((p, g, v, s, t, 0.01, 0.9, 0.999, 1e-8))
         return out
 
-    def variant(p, g, v, s, t, lr, b1, b2, eps, *, correct=True, square=True, root=True):
+    def variant(p, g, v, s, t, lr, b1, b2, eps, *, correct=True, square=True, root=True, step=None):
         new, v2, s2, vc, sc = dict(p), dict(v), dict(s), {}, {}
         for k in p:
             d = "d" + k
@@ -300,8 +405,28 @@ def _adam_exercise():
             s2[d] = b2 * s[d] + (1 - b2) * (g[d] ** 2 if square else g[d])
             vc[d] = v2[d] / (1 - b1 ** t) if correct else v2[d]
             sc[d] = s2[d] / (1 - b2 ** t) if correct else s2[d]
-            new[k] = p[k] - lr * vc[d] / ((np.sqrt(sc[d]) if root else sc[d]) + eps)
+            if step is None:
+                new[k] = p[k] - lr * vc[d] / ((np.sqrt(sc[d]) if root else sc[d]) + eps)
+            else:
+                new[k] = step(p[k], vc[d], sc[d], lr, eps)
         return new, v2, s2, vc, sc
+
+    steps = [   # the parameters' step written wrong: (p, v_corrected, s_corrected, lr, eps) -> new p
+        (lambda p, vc, sc, lr, eps: p + lr * vc / (np.sqrt(sc) + eps),
+         "subtract the step: W = W - learning_rate * v_corrected / (np.sqrt(s_corrected) + epsilon)"),
+        (lambda p, vc, sc, lr, eps: p - lr * vc,
+         "divide the step by np.sqrt(s_corrected) + epsilon (that division is what adapts it to each weight)"),
+        (lambda p, vc, sc, lr, eps: p - (np.sqrt(sc) + eps) / (lr * vc),
+         "the step is learning_rate * v_corrected / (np.sqrt(s_corrected) + epsilon): yours is upside down"),
+        (lambda p, vc, sc, lr, eps: p - lr / (np.sqrt(sc) + eps),
+         "the step is learning_rate * v_corrected / (...): v_corrected is missing"),
+        (lambda p, vc, sc, lr, eps: p - vc / (np.sqrt(sc) + eps),
+         "the step is learning_rate * v_corrected / (...): the learning rate is missing"),
+        (lambda p, vc, sc, lr, eps: p - lr * vc / eps,
+         "the denominator is np.sqrt(s_corrected) + epsilon: np.sqrt(s_corrected) is missing"),
+        (lambda p, vc, sc, lr, eps: p - lr * vc / (np.square(sc) + eps),
+         "the denominator is np.sqrt(s_corrected) + epsilon: the square root, not the square"),
+    ]
 
     return Exercise(
         "update_parameters_with_adam", cases, update_parameters_with_adam,
@@ -313,7 +438,7 @@ def _adam_exercise():
             Mistake("s averages the SQUARED gradients: (1 - beta2) * dW ** 2", lambda *a: variant(*a, square=False)),
             Mistake("the step divides by the square root: v_corrected / (np.sqrt(s_corrected) + epsilon)",
                     lambda *a: variant(*a, root=False)),
-        ],
+        ] + [Mistake(hint, (lambda f: lambda *a: variant(*a, step=f))(f)) for f, hint in steps],
         exception_hints=[("KeyError", 'v and s have the gradients\' names: v["dW1"], s["db1"], ...')],
         inputs=("parameters", "grads", "v", "s", "t", "learning_rate", "beta1", "beta2", "epsilon"))
 
@@ -332,6 +457,7 @@ def _schedule_exercise():
     return Exercise(
         "schedule_lr_decay", cases, schedule_lr_decay, "the learning rate (a number)",
         "alpha = alpha0 / (1 + decay_rate * floor(epoch_num / time_interval))",
+        names="the learning rate",
         mistakes=[
             Mistake("the rate drops in steps: floor(epoch_num / time_interval), i.e. epoch_num // time_interval "
                     "(yours decays smoothly)", lambda a, e, d, t: update_lr(a, e / t, d)),
@@ -339,6 +465,10 @@ def _schedule_exercise():
                     "epoch_num", lambda a, e, d, t: update_lr(a, e, d)),
             Mistake("divide alpha0 by (1 + decay_rate * ...): the rate must shrink, yours grows",
                     lambda a, e, d, t: a * (1 + d * (e // t))),
+            Mistake("decay_rate multiplies the number of intervals passed, epoch_num // time_interval: yours uses "
+                    "decay_rate alone", lambda a, e, d, t: a / (1 + d)),
+            Mistake("the decay_rate is missing: alpha0 / (1 + decay_rate * (epoch_num // time_interval))",
+                    lambda a, e, d, t: a / (1 + e // t)),
         ],
         inputs=("learning_rate0", "epoch_num", "decay_rate", "time_interval"))
 

@@ -7,7 +7,7 @@ import numpy as np
 from utils.activations import sigmoid, tanh, tanh_backward
 from utils.initializers import initialize_parameters
 
-from .core import Exercise, Mistake, run_check
+from .core import RANDOM_STATE, Exercise, Mistake, run_check
 
 
 def _tanh_exercise():
@@ -48,6 +48,7 @@ def _tanh_backward_exercise():
             Mistake("tanh'(z) = 1 - tanh(z)^2: the square is missing", lambda dA, Z: dA * (1 - np.tanh(Z))),
             Mistake("that is the sigmoid's derivative s (1 - s); tanh's is 1 - tanh(z)^2",
                     lambda dA, Z: dA * sigmoid(Z)[0] * (1 - sigmoid(Z)[0])),
+            Mistake("tanh'(z) = 1 - tanh(z)^2, a minus: not 1 + tanh(z)^2", lambda dA, Z: dA * (1 + np.tanh(Z) ** 2)),
         ],
         inputs=("dA", "cache"))
 
@@ -75,10 +76,31 @@ def _drawn(n_x, n_h, n_y, seed, *, transposed=False, scale=0.01, random_b=False,
     return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
 
 
+def drawn_by_default_rng(args, got, keys, seed) -> bool:
+    """True when every got[key] (in order) is a positive multiple of the next draws of
+    np.random.default_rng(seed).standard_normal: the right idea with the other generator."""
+    arrays = [np.asarray(got[k], dtype=float) for k in keys]
+    stream = np.random.default_rng(seed).standard_normal(sum(a.size for a in arrays))
+    start = 0
+    for a in arrays:
+        chunk = stream[start:start + a.size].reshape(a.shape)
+        start += a.size
+        ratio = a / chunk
+        if not (np.all(np.isfinite(ratio)) and ratio.flat[0] > 0 and np.allclose(ratio, ratio.flat[0], rtol=1e-6)):
+            return False
+    return True
+
+
+OTHER_GENERATOR = ("you drew from np.random.default_rng(seed): the idea is right, but this exercise uses the "
+                   "course's generator, rng = np.random.RandomState(seed) with rng.randn(...) (or np.random.seed(seed) "
+                   "then np.random.randn), whose numbers the check expects; the same seed gives other numbers in "
+                   "default_rng")
+
+
 def _initialize_parameters_exercise():
     return Exercise(
         "initialize_parameters", lambda: [(2, 4, 1, 1), (3, 5, 2, 2), (4, 2, 1, 3)], _init_reference,
-        '{"W1", "b1", "W2", "b2"}', "W1 (n_h, n_x), b1 (n_h, 1), W2 (n_y, n_h), b2 (n_y, 1)",
+        '{"W1", "b1", "W2", "b2"}', "W1 (n_h, n_x), b1 (n_h, 1), W2 (n_y, n_h), b2 (n_y, 1)", names="parameters",
         mistakes=[
             Mistake("W1 is (n_h, n_x): one row per hidden unit, one column per input (and W2 is (n_y, n_h)); "
                     "yours are transposed", lambda *a: _drawn(*a, transposed=True)),
@@ -91,9 +113,13 @@ def _initialize_parameters_exercise():
                     "gives the course's numbers", lambda *a: _drawn(*a, w2_first=True)),
             Mistake("make ONE generator, rng = np.random.RandomState(seed), and draw W1 then W2 from it; "
                     "a second RandomState(seed) repeats the same numbers", lambda *a: _drawn(*a, fresh=True)),
+            Mistake(OTHER_GENERATOR, when=lambda args, got: drawn_by_default_rng(args, got, ("W1", "W2"), args[3])),
         ],
         exception_hints=[("seed", "create the generator once: rng = np.random.RandomState(seed), then "
-                                  "rng.randn(n_h, n_x) * 0.01")])
+                                  "rng.randn(n_h, n_x) * 0.01")],
+        factors=lambda args: {"100": 100.0},
+        factor_hints={"100": "is 100 times the right values: multiply the draws by 0.01, rng.randn(n_h, n_x) * 0.01"},
+        seeded=RANDOM_STATE)
 
 
 def check_initialize_parameters(fn):

@@ -29,8 +29,20 @@ def _softmax_exercise():
         return E / E.sum(axis=1, keepdims=True), Z
 
     def whole_sum(args, got):
-        A = got[0]
-        return np.isclose(A.sum(), 1) and not np.allclose(A.sum(axis=0), 1)
+        """Each column proportional to softmax's, the whole array summing to 1 (not one factor for all)."""
+        A = np.asarray(got[0], dtype=float)
+        ratio = A / softmax(args[0])[0]
+        per_column = ratio[0]
+        return bool(np.isclose(A.sum(), 1) and np.allclose(ratio, per_column, rtol=1e-6)
+                    and not np.allclose(per_column, per_column[0], rtol=1e-6))
+
+    def normalised(E, Z):
+        return E / E.sum(axis=0, keepdims=True), Z
+
+    def rows_sum_to_one(args, got):
+        A = np.asarray(got[0], dtype=float)
+        return A.shape == args[0].shape and A.shape[0] != A.shape[1] and bool(np.all(np.isfinite(A))) and \
+            np.allclose(A.sum(axis=1), 1) and not np.allclose(A.sum(axis=0), 1)
 
     return Exercise(
         "softmax", cases, softmax, "(A, cache) with cache = Z", "Z (C, m) -> A (C, m), each column sums to 1",
@@ -39,6 +51,20 @@ def _softmax_exercise():
                     "NaN); the differences are what count", no_max),
             Mistake("normalise over the classes, axis=0 (each COLUMN is one example and must sum to 1), "
                     "not axis=1", rows),
+            Mistake("subtract each column's own maximum, Z.max(axis=0, keepdims=True), not the maximum of the whole "
+                    "array: a column far below it UNDERflows, e^(2 - 1001) = 0 for all its entries, and 0 / 0 is NaN",
+                    lambda Z: normalised(np.exp(Z - Z.max()), Z)),
+            Mistake("subtract each COLUMN's maximum, Z.max(axis=0, keepdims=True), not each row's (axis=1): a column "
+                    "far below a row's maximum underflows, e^(2 - 1000) = 0 for all its entries, and 0 / 0 is NaN",
+                    lambda Z: normalised(np.exp(Z - Z.max(axis=1, keepdims=True)), Z)),
+            Mistake("np.exp is missing: A = e^(Z - max) / the column's sum of e^(Z - max)",
+                    lambda Z: normalised(Z - Z.max(axis=0, keepdims=True), Z)),
+            Mistake("subtract the maximum from Z, Z - max, not max - Z (that turns the classes' order around)",
+                    lambda Z: normalised(np.exp(Z.max(axis=0, keepdims=True) - Z), Z)),
+            Mistake("divide E = np.exp(Z - max) by each column's sum, np.sum(E, axis=0, keepdims=True), so every "
+                    "column sums to 1", lambda Z: (np.exp(Z - Z.max(axis=0, keepdims=True)), Z)),
+            Mistake("normalise over the classes, axis=0: each COLUMN is one example and must sum to 1 (yours: each "
+                    "row sums to 1)", when=rows_sum_to_one),
             Mistake("divide by each column's own sum: np.sum(E, axis=0, keepdims=True), not the sum of the "
                     "whole array", when=whole_sum),
             Mistake("return two things, `return A, Z`: the probabilities and the cache Z",
@@ -46,7 +72,7 @@ def _softmax_exercise():
         ],
         exception_hints=[("broadcast", "the column sums need keepdims=True, shape (1, m), to divide "
                                        "the (C, m) array column by column")],
-        inputs=("Z",))
+        factors=_classes, inputs=("Z",))
 
 
 def check_softmax(fn):
@@ -63,6 +89,19 @@ def _cce_cases():
     return out
 
 
+def _classes(args):
+    C, m = args[-1].shape
+    return {"C": float(C), "1/C": 1.0 / C, "1/(C m)": 1.0 / (C * m), "m/C": m / C}
+
+
+#: What the combined factors of the cross-entropy mean.
+CCE_FACTORS = {
+    "1/(C m)": "is C × m times too small: np.mean already divides by every entry, C × m, and the / m divides again; "
+               "divide the sum by m only",
+    "m/C": "is m / C times the right value: m is the number of examples, Y.shape[1], not Y.shape[0] (the classes)",
+}
+
+
 def _cce_exercise():
     def m(Y):
         return Y.shape[1]
@@ -70,6 +109,7 @@ def _cce_exercise():
     return Exercise(
         "categorical_cross_entropy", _cce_cases, categorical_cross_entropy, "a number J",
         "AL (C, m) probabilities, Y (C, m) one-hot -> J = -1/m sum(Y * log(AL))",
+        names="J",
         mistakes=[
             Mistake("average over the m examples: divide by m = Y.shape[1]",
                     lambda AL, Y: categorical_cross_entropy(AL, Y) * m(Y)),
@@ -79,8 +119,17 @@ def _cce_exercise():
                     "examples", lambda AL, Y: categorical_cross_entropy(AL, Y) / Y.shape[0]),
             Mistake("with one-hot labels there is no (1 - Y) log(1 - AL) term: that was the binary cost",
                     lambda AL, Y: float(-np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / m(Y))),
+            Mistake("multiply by Y: only the log-probability of each example's TRUE class counts, "
+                    "-1/m * sum(Y * log(AL)); yours adds the logs of every class", 
+                    lambda AL, Y: float(-np.sum(np.log(AL)) / m(Y))),
+            Mistake("np.log is missing: J = -1/m * sum(Y * np.log(AL)) (yours sums Y * AL)",
+                    lambda AL, Y: float(-np.sum(Y * AL) / m(Y))),
+            Mistake("np.log(AL) is missing: J = -1/m * sum(Y * np.log(AL)) (yours sums Y alone, always -1)",
+                    lambda AL, Y: float(-np.sum(Y) / m(Y))),
         ],
-        inputs=("AL", "Y"))
+        factors=_classes, factor_hints=CCE_FACTORS, inputs=("AL", "Y"),
+        nonfinite="np.log of 0 is -inf: AL is softmax's output, every entry > 0; take the log of AL itself (not of "
+                  "1 - AL or AL - 1)")
 
 
 def check_categorical_cross_entropy(fn):
@@ -115,7 +164,7 @@ def _gradient_exercise():
                     when=lambda args, got: isinstance(got, np.ndarray) and got.shape == (2, *args[0].shape)),
         ],
         exception_hints=[("tuple", "softmax returns a pair (A, cache): A, _ = softmax(Z)")],
-        inputs=("Z", "Y"))
+        factors=_classes, inputs=("Z", "Y"))
 
 
 def check_softmax_cross_entropy_backward(fn):

@@ -1,0 +1,726 @@
+"""Mistakes written by hand the way a beginner writes them: the control set of the mutation measure.
+
+Each exercise has a few wrong (or, marked "equivalent", right but unusual) answers as a learner would type them
+in the notebook, where `np`, `utils` and the library's names are defined. They were written before the hints
+were tuned on the generated mutants (`mutants.py`) and the hints were NOT tuned on them: their share of
+specific hints is reported apart (`python -m utils.exercises mutants --beginners`), as an estimate of how the
+hints do on mistakes nobody anticipated. Do not add a hint because one of these gets a generic answer; add a
+mistake here when you find a new one in the wild, and let the share fall where it falls.
+
+A mistake that the brief of the hints work named explicitly (a categorical cross-entropy without Y, a
+dropout mask cast to int, an unseeded randn, `caches[l]` off by one, L = len(parameters) in update_parameters,
+(dW, db, dA_prev) in linear_backward, a global max in softmax) is left out on purpose: those were tuned.
+"""
+
+BEGINNER_MISTAKES = {
+    "sigmoid": [
+        ("operator precedence in the denominator", """
+def sigmoid(Z):
+    A = 1 / 1 + np.exp(-Z)
+    return A, Z
+"""),
+        ("math.exp on an array", """
+import math
+def sigmoid(Z):
+    return 1 / (1 + math.exp(-Z)), Z
+"""),
+        ("a minus in the denominator", """
+def sigmoid(Z):
+    return 1 / (1 - np.exp(-Z)), Z
+"""),
+    ],
+    "initialize_with_zeros": [
+        ("np.zeros(n_x), a 1-D W1", """
+def initialize_with_zeros(n_x):
+    return {"W1": np.zeros(n_x), "b1": np.zeros((1, 1))}
+"""),
+        ("b1 as np.zeros(1)", """
+def initialize_with_zeros(n_x):
+    W1 = np.zeros((1, n_x))
+    b1 = np.zeros(1)
+    return {"W1": W1, "b1": b1}
+"""),
+        ("a tuple instead of the dict", """
+def initialize_with_zeros(n_x):
+    return np.zeros((1, n_x)), np.zeros((1, 1))
+"""),
+    ],
+    "binary_cross_entropy": [
+        ("m from the wrong axis", """
+def binary_cross_entropy(AL, Y):
+    m = AL.shape[0]
+    return float(-np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / m)
+"""),
+        ("np.dot of two row vectors", """
+def binary_cross_entropy(AL, Y):
+    m = Y.shape[1]
+    return -(np.dot(Y, np.log(AL)) + np.dot(1 - Y, np.log(1 - AL))) / m
+"""),
+        ("log(AL) in both terms", """
+def binary_cross_entropy(AL, Y):
+    m = Y.shape[1]
+    return -1 / m * np.sum(Y * np.log(AL) + (1 - Y) * np.log(AL))
+"""),
+    ],
+    "sigmoid_backward": [
+        ("the library's sigmoid used as if it returned A", """
+def sigmoid_backward(dA, cache):
+    s = sigmoid(cache)
+    return dA * s * (1 - s)
+"""),
+        ("the square missing in the quotient rule", """
+def sigmoid_backward(dA, cache):
+    return dA * np.exp(-cache) / (1 + np.exp(-cache))
+"""),
+        ("s * (s - 1)", """
+def sigmoid_backward(dA, cache):
+    s = 1 / (1 + np.exp(-cache))
+    return dA * s * (s - 1)
+"""),
+    ],
+    "propagate": [
+        ("the library's sigmoid, a pair, used as A", """
+def propagate(W, b, X, Y):
+    m = X.shape[1]
+    A = sigmoid(W @ X + b)
+    cost = -np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / m
+    return {"dW": (A - Y) @ X.T / m, "db": np.sum(A - Y, axis=1, keepdims=True) / m}, cost
+"""),
+        ("db summed to a number", """
+def propagate(W, b, X, Y):
+    m = X.shape[1]
+    A = 1 / (1 + np.exp(-(W @ X + b)))
+    cost = -np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / m
+    return {"dW": (A - Y) @ X.T / m, "db": np.sum(A - Y) / m}, cost
+"""),
+        ("the cost without its minus", """
+def propagate(W, b, X, Y):
+    m = X.shape[1]
+    A = 1 / (1 + np.exp(-(np.dot(W, X) + b)))
+    cost = np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / m
+    dZ = A - Y
+    return {"dW": np.dot(dZ, X.T) / m, "db": np.sum(dZ, axis=1, keepdims=True) / m}, cost
+"""),
+        ("dW without 1/m, db with it", """
+def propagate(W, b, X, Y):
+    m = X.shape[1]
+    A = 1 / (1 + np.exp(-(W @ X + b)))
+    cost = -np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / m
+    return {"dW": (A - Y) @ X.T, "db": np.sum(A - Y, axis=1, keepdims=True) / m}, cost
+"""),
+    ],
+    "tanh": [
+        ("equivalent: the formula written out", """
+def tanh(Z):
+    return (np.exp(Z) - np.exp(-Z)) / (np.exp(Z) + np.exp(-Z)), Z
+"""),
+        ("a minus where the denominator has a plus", """
+def tanh(Z):
+    A = (np.exp(Z) - np.exp(-Z)) / (np.exp(Z) - np.exp(-Z))
+    return A, Z
+"""),
+        ("math.tanh on an array", """
+import math
+def tanh(Z):
+    return math.tanh(Z), Z
+"""),
+    ],
+    "tanh_backward": [
+        ("the square outside the bracket", """
+def tanh_backward(dA, cache):
+    return dA * (1 - np.tanh(cache)) ** 2
+"""),
+        ("operator precedence: dA * 1 - t ** 2", """
+def tanh_backward(dA, cache):
+    t = np.tanh(cache)
+    return dA * 1 - t ** 2
+"""),
+        ("equivalent: the library's tanh, unpacked", """
+def tanh_backward(dA, cache):
+    t, _ = tanh(cache)
+    return dA * (1 - t * t)
+"""),
+    ],
+    "initialize_parameters": [
+        ("1-D biases", """
+def initialize_parameters(n_x, n_h, n_y, seed=1):
+    np.random.seed(seed)
+    W1 = np.random.randn(n_h, n_x) * 0.01
+    W2 = np.random.randn(n_y, n_h) * 0.01
+    return {"W1": W1, "b1": np.zeros(n_h), "W2": W2, "b2": np.zeros(n_y)}
+"""),
+        ("uniform rand instead of randn", """
+def initialize_parameters(n_x, n_h, n_y, seed=1):
+    rng = np.random.RandomState(seed)
+    W1 = rng.rand(n_h, n_x) * 0.01
+    W2 = rng.rand(n_y, n_h) * 0.01
+    return {"W1": W1, "b1": np.zeros((n_h, 1)), "W2": W2, "b2": np.zeros((n_y, 1))}
+"""),
+        ("equivalent: np.random.seed, then np.random.randn", """
+def initialize_parameters(n_x, n_h, n_y, seed=1):
+    np.random.seed(seed)
+    parameters = {}
+    parameters["W1"] = np.random.randn(n_h, n_x) * 0.01
+    parameters["b1"] = np.zeros((n_h, 1))
+    parameters["W2"] = np.random.randn(n_y, n_h) * 0.01
+    parameters["b2"] = np.zeros((n_y, 1))
+    return parameters
+"""),
+        ("the seed fixed at 1", """
+def initialize_parameters(n_x, n_h, n_y, seed=1):
+    rng = np.random.RandomState(1)
+    W1 = rng.randn(n_h, n_x) * 0.01
+    W2 = rng.randn(n_y, n_h) * 0.01
+    return {"W1": W1, "b1": np.zeros((n_h, 1)), "W2": W2, "b2": np.zeros((n_y, 1))}
+"""),
+    ],
+    "softmax": [
+        ("no maximum, the sum of the whole array", """
+def softmax(Z):
+    E = np.exp(Z)
+    return E / np.sum(E), Z
+"""),
+        ("equivalent: the column maximum without keepdims", """
+def softmax(Z):
+    E = np.exp(Z - Z.max(axis=0))
+    return E / E.sum(axis=0), Z
+"""),
+        ("over the rows, no maximum", """
+def softmax(Z):
+    return np.exp(Z) / np.sum(np.exp(Z), axis=1, keepdims=True), Z
+"""),
+    ],
+    "categorical_cross_entropy": [
+        ("m from the wrong axis (C)", """
+def categorical_cross_entropy(AL, Y):
+    m = AL.shape[0]
+    return -np.sum(Y * np.log(AL)) / m
+"""),
+        ("one cost per example, not averaged", """
+def categorical_cross_entropy(AL, Y):
+    return -np.sum(Y * np.log(AL), axis=0)
+"""),
+        ("a matrix product of the one-hot labels and the logs", """
+def categorical_cross_entropy(AL, Y):
+    m = Y.shape[1]
+    return -np.sum(Y @ np.log(AL).T) / m
+"""),
+    ],
+    "softmax_cross_entropy_backward": [
+        ("Y transposed", """
+def softmax_cross_entropy_backward(Z, Y):
+    A, _ = softmax(Z)
+    return A - Y.T
+"""),
+        ("only the true class", """
+def softmax_cross_entropy_backward(Z, Y):
+    A, _ = softmax(Z)
+    return Y * (A - 1)
+"""),
+        ("dJ/dA instead of dJ/dZ", """
+def softmax_cross_entropy_backward(Z, Y):
+    A, _ = softmax(Z)
+    return -Y / A
+"""),
+        ("equivalent: softmax written inline, the column sums without keepdims", """
+def softmax_cross_entropy_backward(Z, Y):
+    E = np.exp(Z - np.max(Z, axis=0))
+    return E / np.sum(E, axis=0) - Y
+"""),
+    ],
+    "l2_cost": [
+        ("operator precedence: lambd / 2 * m", """
+def l2_cost(parameters, lambd, m):
+    L = len(parameters) // 2
+    total = 0
+    for l in range(1, L + 1):
+        total += np.sum(np.square(parameters["W" + str(l)]))
+    return lambd / 2 * m * total
+"""),
+        ("two layers written by hand", """
+def l2_cost(parameters, lambd, m):
+    W1, W2 = parameters["W1"], parameters["W2"]
+    return lambd / (2 * m) * (np.sum(np.square(W1)) + np.sum(np.square(W2)))
+"""),
+        ("the loop over every key, biases included, no square", """
+def l2_cost(parameters, lambd, m):
+    return lambd / (2 * m) * sum(np.sum(np.abs(value)) for value in parameters.values())
+"""),
+    ],
+    "l2_gradient": [
+        ("W transposed", """
+def l2_gradient(W, lambd, m):
+    return lambd / m * W.T
+"""),
+        ("operator precedence: lambd * W / 2 * m", """
+def l2_gradient(W, lambd, m):
+    return lambd * W / 2 * m
+"""),
+        ("summed to a number", """
+def l2_gradient(W, lambd, m):
+    return lambd / m * np.sum(W)
+"""),
+    ],
+    "dropout_forward": [
+        ("equivalent: np.random.seed and rand, as in the original course", """
+def dropout_forward(A, keep_prob, seed):
+    np.random.seed(seed)
+    D = np.random.rand(A.shape[0], A.shape[1])
+    D = D < keep_prob
+    A = A * D
+    A = A / keep_prob
+    return A, D
+"""),
+        ("> keep_prob keeps the wrong share", """
+def dropout_forward(A, keep_prob, seed):
+    rng = np.random.default_rng(seed)
+    D = rng.random(A.shape) > keep_prob
+    return A * D / keep_prob, D
+"""),
+        ("returns A * D as the mask", """
+def dropout_forward(A, keep_prob, seed):
+    rng = np.random.default_rng(seed)
+    D = rng.random(A.shape) < keep_prob
+    return A * D / keep_prob, A * D
+"""),
+        ("in place on A", """
+def dropout_forward(A, keep_prob, seed):
+    rng = np.random.default_rng(seed)
+    D = rng.random(A.shape) < keep_prob
+    A *= D
+    A /= keep_prob
+    return A, D
+"""),
+    ],
+    "dropout_backward": [
+        ("boolean indexing instead of a product", """
+def dropout_backward(dA, D, keep_prob):
+    return dA[D] / keep_prob
+"""),
+        ("in place on dA", """
+def dropout_backward(dA, D, keep_prob):
+    dA *= D
+    dA /= keep_prob
+    return dA
+"""),
+        ("divided by the drop probability", """
+def dropout_backward(dA, D, keep_prob):
+    return np.multiply(dA, D) / (1 - keep_prob)
+"""),
+    ],
+    "relative_error": [
+        ("operator precedence in the denominator", """
+def relative_error(approx, exact):
+    return np.linalg.norm(approx - exact) / np.linalg.norm(approx) + np.linalg.norm(exact)
+"""),
+        ("element by element, not norms", """
+def relative_error(approx, exact):
+    return np.abs(approx - exact) / (np.abs(approx) + np.abs(exact))
+"""),
+        ("the product of the norms", """
+def relative_error(approx, exact):
+    numerator = np.linalg.norm(approx - exact)
+    denominator = np.linalg.norm(approx) * np.linalg.norm(exact)
+    return numerator / denominator
+"""),
+    ],
+    "random_mini_batches": [
+        ("equivalent: np.random.seed, a list of permuted indices, lists for pairs", """
+def random_mini_batches(X, Y, mini_batch_size=64, seed=0):
+    np.random.seed(seed)
+    m = X.shape[1]
+    permutation = list(np.random.permutation(m))
+    shuffled_X, shuffled_Y = X[:, permutation], Y[:, permutation]
+    batches = []
+    for k in range(0, m, mini_batch_size):
+        batches.append([shuffled_X[:, k:k + mini_batch_size], shuffled_Y[:, k:k + mini_batch_size]])
+    return batches
+"""),
+        ("rows sliced instead of columns", """
+def random_mini_batches(X, Y, mini_batch_size=64, seed=0):
+    m = X.shape[1]
+    permutation = np.random.RandomState(seed).permutation(m)
+    shuffled_X, shuffled_Y = X[:, permutation], Y[:, permutation]
+    return [(shuffled_X[k:k + mini_batch_size, :], shuffled_Y[k:k + mini_batch_size, :])
+            for k in range(0, m, mini_batch_size)]
+"""),
+        ("shuffled in place with np.random.shuffle", """
+def random_mini_batches(X, Y, mini_batch_size=64, seed=0):
+    np.random.seed(seed)
+    np.random.shuffle(X.T)
+    m = X.shape[1]
+    return [(X[:, k:k + mini_batch_size], Y[:, k:k + mini_batch_size]) for k in range(0, m, mini_batch_size)]
+"""),
+    ],
+    "update_parameters_with_momentum": [
+        ("v changed in the caller's dict", """
+def update_parameters_with_momentum(parameters, grads, v, beta, learning_rate):
+    L = len(parameters) // 2
+    new = dict(parameters)
+    for l in range(1, L + 1):
+        v["dW" + str(l)] = beta * v["dW" + str(l)] + (1 - beta) * grads["dW" + str(l)]
+        v["db" + str(l)] = beta * v["db" + str(l)] + (1 - beta) * grads["db" + str(l)]
+        new["W" + str(l)] = parameters["W" + str(l)] - learning_rate * v["dW" + str(l)]
+        new["b" + str(l)] = parameters["b" + str(l)] - learning_rate * v["db" + str(l)]
+    return new, v
+"""),
+        ("the layers counted from 0", """
+def update_parameters_with_momentum(parameters, grads, v, beta, learning_rate):
+    L = len(parameters) // 2
+    new, v = dict(parameters), dict(v)
+    for l in range(L):
+        v["dW" + str(l)] = beta * v["dW" + str(l)] + (1 - beta) * grads["dW" + str(l)]
+        v["db" + str(l)] = beta * v["db" + str(l)] + (1 - beta) * grads["db" + str(l)]
+        new["W" + str(l)] = parameters["W" + str(l)] - learning_rate * v["dW" + str(l)]
+        new["b" + str(l)] = parameters["b" + str(l)] - learning_rate * v["db" + str(l)]
+    return new, v
+"""),
+        ("the bias follows the weights' velocity", """
+def update_parameters_with_momentum(parameters, grads, v, beta, learning_rate):
+    L = len(parameters) // 2
+    new, v = dict(parameters), dict(v)
+    for l in range(1, L + 1):
+        v["dW" + str(l)] = beta * v["dW" + str(l)] + (1 - beta) * grads["dW" + str(l)]
+        v["db" + str(l)] = beta * v["db" + str(l)] + (1 - beta) * grads["db" + str(l)]
+        new["W" + str(l)] = parameters["W" + str(l)] - learning_rate * v["dW" + str(l)]
+        new["b" + str(l)] = parameters["b" + str(l)] - learning_rate * v["dW" + str(l)].sum(axis=1, keepdims=True)
+    return new, v
+"""),
+    ],
+    "update_parameters_with_adam": [
+        ("beta1 in the correction of s", """
+def update_parameters_with_adam(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999,
+                                epsilon=1e-8):
+    new, v, s, v_corrected, s_corrected = dict(parameters), dict(v), dict(s), {}, {}
+    for l in range(1, len(parameters) // 2 + 1):
+        for p in ("W", "b"):
+            k = f"d{p}{l}"
+            v[k] = beta1 * v[k] + (1 - beta1) * grads[k]
+            s[k] = beta2 * s[k] + (1 - beta2) * grads[k] ** 2
+            v_corrected[k] = v[k] / (1 - beta1 ** t)
+            s_corrected[k] = s[k] / (1 - beta1 ** t)
+            new[f"{p}{l}"] = parameters[f"{p}{l}"] - learning_rate * v_corrected[k] / (np.sqrt(s_corrected[k]) + epsilon)
+    return new, v, s, v_corrected, s_corrected
+"""),
+        ("equivalent within the tolerance: epsilon inside the square root", """
+def update_parameters_with_adam(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999,
+                                epsilon=1e-8):
+    new, v, s, v_corrected, s_corrected = dict(parameters), dict(v), dict(s), {}, {}
+    for l in range(1, len(parameters) // 2 + 1):
+        for p in ("W", "b"):
+            k = f"d{p}{l}"
+            v[k] = beta1 * v[k] + (1 - beta1) * grads[k]
+            s[k] = beta2 * s[k] + (1 - beta2) * grads[k] ** 2
+            v_corrected[k] = v[k] / (1 - beta1 ** t)
+            s_corrected[k] = s[k] / (1 - beta2 ** t)
+            new[f"{p}{l}"] = parameters[f"{p}{l}"] - learning_rate * v_corrected[k] / np.sqrt(s_corrected[k] + epsilon)
+    return new, v, s, v_corrected, s_corrected
+"""),
+        ("the power outside the bracket: (1 - beta1) ** t", """
+def update_parameters_with_adam(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999,
+                                epsilon=1e-8):
+    new, v, s, v_corrected, s_corrected = dict(parameters), dict(v), dict(s), {}, {}
+    for l in range(1, len(parameters) // 2 + 1):
+        for p in ("W", "b"):
+            k = f"d{p}{l}"
+            v[k] = beta1 * v[k] + (1 - beta1) * grads[k]
+            s[k] = beta2 * s[k] + (1 - beta2) * grads[k] ** 2
+            v_corrected[k] = v[k] / (1 - beta1) ** t
+            s_corrected[k] = s[k] / (1 - beta2) ** t
+            new[f"{p}{l}"] = parameters[f"{p}{l}"] - learning_rate * v_corrected[k] / (np.sqrt(s_corrected[k]) + epsilon)
+    return new, v, s, v_corrected, s_corrected
+"""),
+        ("t counted one step ahead", """
+def update_parameters_with_adam(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999,
+                                epsilon=1e-8):
+    t = t + 1
+    new, v, s, v_corrected, s_corrected = dict(parameters), dict(v), dict(s), {}, {}
+    for l in range(1, len(parameters) // 2 + 1):
+        for p in ("W", "b"):
+            k = f"d{p}{l}"
+            v[k] = beta1 * v[k] + (1 - beta1) * grads[k]
+            s[k] = beta2 * s[k] + (1 - beta2) * grads[k] ** 2
+            v_corrected[k] = v[k] / (1 - beta1 ** t)
+            s_corrected[k] = s[k] / (1 - beta2 ** t)
+            new[f"{p}{l}"] = parameters[f"{p}{l}"] - learning_rate * v_corrected[k] / (np.sqrt(s_corrected[k]) + epsilon)
+    return new, v, s, v_corrected, s_corrected
+"""),
+    ],
+    "schedule_lr_decay": [
+        ("operator precedence: the floor of decay_rate * epoch_num", """
+def schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval=1000):
+    return learning_rate0 / (1 + decay_rate * epoch_num // time_interval)
+"""),
+        ("round instead of floor", """
+def schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval=1000):
+    return learning_rate0 / (1 + decay_rate * round(epoch_num / time_interval))
+"""),
+        ("operator precedence: no brackets around the denominator", """
+def schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval=1000):
+    return learning_rate0 / 1 + decay_rate * np.floor(epoch_num / time_interval)
+"""),
+    ],
+    "initialize_parameters_deep": [
+        ("He's sqrt(2 / n) instead of Xavier's", """
+def initialize_parameters_deep(layer_dims, seed=1):
+    rng = np.random.RandomState(seed)
+    parameters = {}
+    for l in range(1, len(layer_dims)):
+        parameters["W" + str(l)] = rng.randn(layer_dims[l], layer_dims[l - 1]) * np.sqrt(2 / layer_dims[l - 1])
+        parameters["b" + str(l)] = np.zeros((layer_dims[l], 1))
+    return parameters
+"""),
+        ("the loop from 0", """
+def initialize_parameters_deep(layer_dims, seed=1):
+    np.random.seed(seed)
+    parameters = {}
+    for l in range(len(layer_dims)):
+        parameters["W" + str(l)] = np.random.randn(layer_dims[l], layer_dims[l - 1]) / np.sqrt(layer_dims[l - 1])
+        parameters["b" + str(l)] = np.zeros((layer_dims[l], 1))
+    return parameters
+"""),
+        ("1-D biases", """
+def initialize_parameters_deep(layer_dims, seed=1):
+    rng = np.random.RandomState(seed)
+    parameters = {}
+    for l in range(1, len(layer_dims)):
+        parameters[f"W{l}"] = rng.randn(layer_dims[l], layer_dims[l - 1]) / np.sqrt(layer_dims[l - 1])
+        parameters[f"b{l}"] = np.zeros(layer_dims[l])
+    return parameters
+"""),
+        ("equivalent: * np.sqrt(1 / n)", """
+def initialize_parameters_deep(layer_dims, seed=1):
+    rng = np.random.RandomState(seed)
+    parameters = {}
+    for l in range(1, len(layer_dims)):
+        parameters[f"W{l}"] = rng.randn(layer_dims[l], layer_dims[l - 1]) * np.sqrt(1 / layer_dims[l - 1])
+        parameters[f"b{l}"] = np.zeros((layer_dims[l], 1))
+    return parameters
+"""),
+    ],
+    "linear_forward": [
+        ("b transposed", """
+def linear_forward(A, W, b):
+    Z = W @ A + b.T
+    return Z, (A, W, b)
+"""),
+        ("the cache first", """
+def linear_forward(A, W, b):
+    Z = np.dot(W, A) + b
+    cache = (A, W, b)
+    return cache, Z
+"""),
+        ("equivalent: the cache as a list", """
+def linear_forward(A, W, b):
+    Z = np.dot(W, A) + b
+    return Z, [A, W, b]
+"""),
+        ("A @ W", """
+def linear_forward(A, W, b):
+    Z = A @ W + b
+    return Z, (A, W, b)
+"""),
+    ],
+    "linear_activation_forward": [
+        ("a typo in the activation's name", """
+def linear_activation_forward(A_prev, W, b, activation):
+    Z, linear_cache = linear_forward(A_prev, W, b)
+    if activation == "sigmoid":
+        A, activation_cache = sigmoid(Z)
+    elif activation == "Relu":
+        A, activation_cache = relu(Z)
+    return A, (linear_cache, activation_cache)
+"""),
+        ("relu whatever the activation", """
+def linear_activation_forward(A_prev, W, b, activation):
+    Z, linear_cache = linear_forward(A_prev, W, b)
+    A, activation_cache = relu(Z)
+    return A, (linear_cache, activation_cache)
+"""),
+        ("Z added to the cache", """
+def linear_activation_forward(A_prev, W, b, activation):
+    Z, linear_cache = linear_forward(A_prev, W, b)
+    if activation == "sigmoid":
+        A, activation_cache = sigmoid(Z)
+    else:
+        A, activation_cache = relu(Z)
+    return A, (linear_cache, activation_cache, Z)
+"""),
+    ],
+    "L_model_forward": [
+        ("the hidden loop runs to L", """
+def L_model_forward(X, parameters):
+    L = len(parameters) // 2
+    caches = []
+    A = X
+    for l in range(1, L + 1):
+        A, cache = linear_activation_forward(A, parameters["W" + str(l)], parameters["b" + str(l)], "relu")
+        caches.append(cache)
+    AL, cache = linear_activation_forward(A, parameters["W" + str(L + 1)], parameters["b" + str(L + 1)], "sigmoid")
+    caches.append(cache)
+    return AL, caches
+"""),
+        ("caches = caches.append(cache)", """
+def L_model_forward(X, parameters):
+    L = len(parameters) // 2
+    caches = []
+    A = X
+    for l in range(1, L):
+        A, cache = linear_activation_forward(A, parameters[f"W{l}"], parameters[f"b{l}"], "relu")
+        caches = caches.append(cache)
+    AL, cache = linear_activation_forward(A, parameters[f"W{L}"], parameters[f"b{L}"], "sigmoid")
+    caches.append(cache)
+    return AL, caches
+"""),
+        ("the output layer fed with X", """
+def L_model_forward(X, parameters):
+    L = len(parameters) // 2
+    caches = []
+    A = X
+    for l in range(1, L):
+        A, cache = linear_activation_forward(A, parameters[f"W{l}"], parameters[f"b{l}"], "relu")
+        caches.append(cache)
+    AL, cache = linear_activation_forward(X, parameters[f"W{L}"], parameters[f"b{L}"], "sigmoid")
+    caches.append(cache)
+    return AL, caches
+"""),
+    ],
+    "compute_cost": [
+        ("a minus between the two terms", """
+def compute_cost(AL, Y):
+    m = Y.shape[1]
+    return -1 / m * np.sum(Y * np.log(AL) - (1 - Y) * np.log(1 - AL))
+"""),
+        ("equivalent: np.mean over axis 1, an array of one number", """
+def compute_cost(AL, Y):
+    return -np.mean(Y * np.log(AL) + (1 - Y) * np.log(1 - AL), axis=1)
+"""),
+        ("m from the wrong axis", """
+def compute_cost(AL, Y):
+    m = AL.shape[0]
+    cost = -(1 / m) * np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL))
+    return np.squeeze(cost)
+"""),
+    ],
+    "linear_backward": [
+        ("W @ dZ without the transpose", """
+def linear_backward(dZ, cache):
+    A_prev, W, b = cache
+    m = A_prev.shape[1]
+    dW = np.dot(dZ, A_prev.T) / m
+    db = np.sum(dZ, axis=1, keepdims=True) / m
+    dA_prev = np.dot(W, dZ)
+    return dA_prev, dW, db
+"""),
+        ("db summed to a number", """
+def linear_backward(dZ, cache):
+    A_prev, W, b = cache
+    m = A_prev.shape[1]
+    dW = 1 / m * dZ @ A_prev.T
+    db = 1 / m * np.sum(dZ)
+    return W.T @ dZ, dW, db
+"""),
+        ("m from the wrong axis", """
+def linear_backward(dZ, cache):
+    A_prev, W, b = cache
+    m = dZ.shape[0]
+    dW = dZ @ A_prev.T / m
+    db = np.sum(dZ, axis=1, keepdims=True) / m
+    return W.T @ dZ, dW, db
+"""),
+    ],
+    "linear_activation_backward": [
+        ("the whole cache to relu_backward", """
+def linear_activation_backward(dA, cache, activation):
+    linear_cache, activation_cache = cache
+    if activation == "relu":
+        dZ = relu_backward(dA, cache)
+    else:
+        dZ = sigmoid_backward(dA, cache)
+    return linear_backward(dZ, linear_cache)
+"""),
+        ("the activation cache to linear_backward", """
+def linear_activation_backward(dA, cache, activation):
+    linear_cache, activation_cache = cache
+    if activation == "relu":
+        dZ = relu_backward(dA, activation_cache)
+    else:
+        dZ = sigmoid_backward(dA, activation_cache)
+    return linear_backward(dZ, activation_cache)
+"""),
+        ("dA multiplied in twice", """
+def linear_activation_backward(dA, cache, activation):
+    linear_cache, activation_cache = cache
+    if activation == "relu":
+        dZ = dA * relu_backward(dA, activation_cache)
+    else:
+        dZ = dA * sigmoid_backward(dA, activation_cache)
+    return linear_backward(dZ, linear_cache)
+"""),
+    ],
+    "L_model_backward": [
+        ("equivalent: np.divide, the Coursera loop", """
+def L_model_backward(AL, Y, caches):
+    grads = {}
+    L = len(caches)
+    dAL = -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    current_cache = caches[L - 1]
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = linear_activation_backward(dAL, current_cache, "sigmoid")
+    for l in reversed(range(L - 1)):
+        current_cache = caches[l]
+        dA_prev, dW, db = linear_activation_backward(grads["dA" + str(l + 1)], current_cache, "relu")
+        grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = dA_prev, dW, db
+    return grads
+"""),
+        ("dA stored under the layer's own number", """
+def L_model_backward(AL, Y, caches):
+    grads = {}
+    L = len(caches)
+    dAL = -(Y / AL - (1 - Y) / (1 - AL))
+    dA, grads[f"dW{L}"], grads[f"db{L}"] = linear_activation_backward(dAL, caches[L - 1], "sigmoid")
+    grads[f"dA{L}"] = dA
+    for l in range(L - 1, 0, -1):
+        dA, grads[f"dW{l}"], grads[f"db{l}"] = linear_activation_backward(grads[f"dA{l + 1}"], caches[l - 1], "relu")
+        grads[f"dA{l}"] = dA
+    return grads
+"""),
+        ("dAL averaged over m", """
+def L_model_backward(AL, Y, caches):
+    grads = {}
+    L = len(caches)
+    m = AL.shape[1]
+    dAL = -(Y / AL - (1 - Y) / (1 - AL)) / m
+    grads[f"dA{L-1}"], grads[f"dW{L}"], grads[f"db{L}"] = linear_activation_backward(dAL, caches[L - 1], "sigmoid")
+    for l in range(L - 1, 0, -1):
+        grads[f"dA{l-1}"], grads[f"dW{l}"], grads[f"db{l}"] = linear_activation_backward(grads[f"dA{l}"], caches[l - 1], "relu")
+    return grads
+"""),
+    ],
+    "update_parameters": [
+        ("the caller's dict updated", """
+def update_parameters(parameters, grads, learning_rate):
+    L = len(parameters) // 2
+    for l in range(1, L + 1):
+        parameters["W" + str(l)] = parameters["W" + str(l)] - learning_rate * grads["dW" + str(l)]
+        parameters["b" + str(l)] = parameters["b" + str(l)] - learning_rate * grads["db" + str(l)]
+    return parameters
+"""),
+        ("the parameters' names in grads", """
+def update_parameters(parameters, grads, learning_rate):
+    new = dict(parameters)
+    for l in range(1, len(parameters) // 2 + 1):
+        new["W" + str(l)] = parameters["W" + str(l)] - learning_rate * grads["W" + str(l)]
+        new["b" + str(l)] = parameters["b" + str(l)] - learning_rate * grads["b" + str(l)]
+    return new
+"""),
+        ("equivalent: range(L) with l + 1", """
+def update_parameters(parameters, grads, learning_rate):
+    new = dict(parameters)
+    L = len(parameters) // 2
+    for l in range(L):
+        new["W" + str(l + 1)] = parameters["W" + str(l + 1)] - learning_rate * grads["dW" + str(l + 1)]
+        new["b" + str(l + 1)] = parameters["b" + str(l + 1)] - learning_rate * grads["db" + str(l + 1)]
+    return new
+"""),
+    ],
+}
