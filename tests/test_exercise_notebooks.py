@@ -65,14 +65,17 @@ def test_markers_match_and_each_solution_is_followed_by_its_check(path):
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.stem)
 def test_the_lesson_goes_on_with_the_library_whatever_the_learner_wrote(path):
-    """Each exercised name the notebook also imports from the library is re-imported by its check cell;
-    a name it does not import is never used by a later cell of the lesson."""
+    """Each exercised name the notebook also imports from the library is re-imported by the cell after its check
+    (the check cell is one call, graded alone: under nbgrader a failing check raises, and the library's function
+    still comes back); a name it does not import is never used by a later cell of the lesson."""
     cells = _cells(path)
     imported = _imported_names(cells)
     for i, name in _exercises(cells):
-        check = cells[i + 1].source
+        assert cells[i + 1].source.strip() == f"check_{name}({name})"   # graded alone: nothing after the call
+        library = cells[i + 2] if i + 2 < len(cells) else None
         if name in imported:
-            assert re.search(rf"^from utils[\w.]* import {name}\b", check, re.M), name
+            assert library.metadata.get("exercise") == "library", name
+            assert re.search(rf"^from utils[\w.]* import {name}\b", library.source, re.M), name
         else:
             later = [c for c in cells[i + 2:] if c.cell_type == "code" and not c.metadata.get("exercise")]
             assert not any(re.search(rf"(?<![\w.]){name}\(", c.source) for c in later), name
@@ -131,7 +134,7 @@ def _run_exercise_cells(cells, name):
 def _assert_library_names_restored(cells, namespace):
     for cell in cells:
         restored = re.search(r"^from (utils[\w.]*) import (\w+)", cell.source, re.M)
-        if cell.metadata.get("exercise") == "check" and restored:
+        if cell.metadata.get("exercise") == "library" and restored:
             module, name = restored.groups()
             assert namespace[name] is getattr(__import__(module, fromlist=[name]), name), name
 

@@ -5,7 +5,6 @@ blank copy scores 0, and the feedback shows each check's hint."""
 
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -140,23 +139,25 @@ def test_chapter1_graded_end_to_end(course, tmp_path):
         path = home / assignment / notebook
         if wrong is not None:
             nbformat.write(_answer(nbformat.read(path, as_version=4), solved, wrong), path)
-        _nbgrader("submit", assignment, *exchange_flags, cwd=home, env=env)
+        _nbgrader("submit", assignment, *exchange_flags, f"--student={student}", cwd=home, env=env)
     _nbgrader("collect", assignment, cwd=directory)
     _nbgrader("autograde", assignment, cwd=directory)
     _nbgrader("generate_feedback", assignment, cwd=directory)
 
-    with sqlite3.connect(directory / "gradebook.db") as db:
-        rows = db.execute("""SELECT student.id, grade_cell.name, grade.auto_score, grade_cell.max_score
-                             FROM grade JOIN grade_cell ON grade.cell_id = grade_cell.id
-                             JOIN submitted_notebook ON grade.notebook_id = submitted_notebook.id
-                             JOIN submitted_assignment ON submitted_notebook.assignment_id = submitted_assignment.id
-                             JOIN student ON submitted_assignment.student_id = student.id""").fetchall()
-    scores = {(student, cell): score for student, cell, score, _ in rows}
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{directory / 'gradebook.db'}") as gradebook:
+        assert sorted(student.id for student in gradebook.students) == ["alice", "bob"]
+        scores = {(student, grade.name): (grade.auto_score, grade.max_score)
+                  for student in ("alice", "bob")
+                  for grade in gradebook.find_submission_notebook(assignment, assignment, student).grades}
+        totals = {student: gradebook.find_submission(assignment, student).score for student in ("alice", "bob")}
     exercises = sorted(cell for student, cell in scores if student == "alice")
-    assert len(exercises) == 5 and all(maximum == POINTS for *_, maximum in rows)
+    assert len(exercises) == 5 and all(maximum == POINTS for _, maximum in scores.values())
     for cell in exercises:
-        assert scores[("alice", cell)] == (0 if cell.removeprefix("check_") in WRONG else POINTS), cell
-        assert scores[("bob", cell)] == 0, cell
+        assert scores["alice", cell][0] == (0 if cell.removeprefix("check_") in WRONG else POINTS), cell
+        assert scores["bob", cell][0] == 0, cell
+    assert totals == {"alice": 3 * POINTS, "bob": 0}
     feedback = (directory / "feedback" / "alice" / assignment / f"{assignment}.html").read_text(encoding="utf-8")
     for name in WRONG:
         assert f"✗ {name}" in feedback and "Hint:" in feedback

@@ -46,8 +46,9 @@ repository's copy is never edited by hand).
 
 In each exercise, write the function in place of those two lines, run its cell (Shift+Enter), then run the check
 under it: it says `✓` when your function agrees with the library, or what is wrong and a hint. An exercise not
-written yet says so and the lesson goes on with the library's function, so *Run All* always works. The cell after
-a check shows the library's code: the solution, to read once you are done.
+written yet says so and the lesson goes on with the library's function, so *Run All* always works. After a check,
+the lesson brings back the library's function (whatever your answer) and may show its code: the solution, to read
+once you are done.
 
 To start this notebook over: `git checkout exercises/{name}` (or `python -m utils.exercises generate`, which
 rewrites every exercise notebook)."""
