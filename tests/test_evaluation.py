@@ -227,6 +227,17 @@ def _damage(path, how):
                 member.write(_npy_header((300 * 2**20 // 8,)))
                 for _ in range(300):
                     member.write(bytes(2**20))
+    elif how == "a shape past any array":  # 10**30 x 0: zero bytes, yet NumPy's reader would overflow
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr(f"{KEY_ENTRY}.npy", _npy_header((), "<U2") + "{}".encode("utf-32-le"))
+            archive.writestr("x.npy", _npy_header((10**30, 0)))
+    elif how == "a small file expanding 1000 times":  # 64 MB of zeros in 64 kB, under the size limit
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(f"{KEY_ENTRY}.npy", _npy_header((), "<U2") + "{}".encode("utf-32-le"))
+            with archive.open("x.npy", "w", force_zip64=True) as member:
+                member.write(_npy_header((64 * 2**20 // 8,)))
+                for _ in range(64):
+                    member.write(bytes(2**20))
     elif how == "too many members":
         np.savez(path.with_suffix(""), **{KEY_ENTRY: np.array("{}")}, **{f"m{i}": np.zeros(1) for i in range(2000)})
     else:
@@ -237,7 +248,9 @@ DAMAGE = {"truncated": "not a readable .npz archive", "empty": "not a readable .
           "garbage": "not a readable .npz archive", "a single .npy": "single .npy array",
           "no key": "has no '__key__' entry", "header claiming a terabyte": "its header describes 1,099,511,627,776",
           "deflate bomb": "more than the 268,435,456 an experiment cache may hold",
-          "too many members": "more than the 1,000 an experiment cache may have"}
+          "too many members": "more than the 1,000 an experiment cache may have",
+          "a shape past any array": "describes a shape (1000000000000000000000000000000, 0) that no array",
+          "a small file expanding 1000 times": "(more than 100 times): a file that small cannot hold"}
 
 
 @pytest.mark.parametrize("how", list(DAMAGE))
@@ -352,3 +365,17 @@ def test_over_seeds_and_by_contender_refuse_what_they_cannot_round_trip():
         over_seeds({"a": {}}, lambda options, seed: {"x": 1}, seeds=[])
     with pytest.raises(ValueError, match=r"flat: expected keys 'contender\|quantity'"):
         by_contender({"score": np.zeros(3)})
+
+
+def test_results_named_like_savez_arguments_are_cached_and_unstorable_ones_refused(tmp_path):
+    """The cache is written member by member (utils.npz.write_npz): "file" or "allow_pickle" are names like any
+    other; names no member can have, and results larger than the reader accepts, are refused before writing."""
+    results = {"file": np.arange(2), "allow_pickle": np.ones(3), "x": np.float64(1.5)}
+    first = cached_experiment("clash", {}, lambda: results, directory=tmp_path, retrain=False)
+    again = cached_experiment("clash", {}, lambda: 1 / 0, directory=tmp_path, retrain=False)
+    assert sorted(again) == sorted(first) == ["allow_pickle", "file", "x"] and again["file"].tolist() == [0, 1]
+    for bad, match in (({"a\x00b": 1}, "names that can be file names"), ({".hidden": 1}, "not starting with"),
+                       ({"big": np.zeros(34_000_000)}, "more than an experiment cache may hold")):
+        with pytest.raises(ValueError, match=match):
+            cached_experiment("bad", {}, lambda: bad, directory=tmp_path, retrain=True)
+    assert not (tmp_path / "bad.npz").exists()

@@ -163,3 +163,24 @@ def test_chapter1_graded_end_to_end(course, tmp_path):
         assert f"✗ {name}" in feedback and "Hint:" in feedback
     blank = (directory / "feedback" / "bob" / assignment / f"{assignment}.html").read_text(encoding="utf-8")
     assert blank.count("is not written yet") >= 5
+
+
+def test_the_course_command_refuses_bad_folders_before_writing_anything(tmp_path, capsys):
+    from utils.exercises.course import main
+
+    (tmp_path / "clash").mkdir()
+    (tmp_path / "clash" / "source").write_text("a file")
+    evil = tmp_path / "evil\nall good"
+    evil.write_text("a file")
+    cases = [([str(tmp_path / "clash")], "clash/source is a file where the course needs a folder"),
+             ([str(evil)], "evil\\nall good is a file; give a folder"),
+             ([str(ROOT / "utils" / "course")], "which the course copies into every assignment"),
+             ([str(tmp_path / "new"), "-a", "chapter9"], "assignment 'chapter9': expected one of")]
+    for argv, fragment in cases:
+        assert main(argv) == 1
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and err.startswith("error: ") and fragment in err, err
+    assert not (tmp_path / "clash" / "nbgrader_config.py").exists() and not (ROOT / "utils" / "course").exists()
+    with pytest.raises(SystemExit) as stop:
+        main([])
+    assert stop.value.code == 2 and capsys.readouterr().err.count("\n") == 1

@@ -340,3 +340,32 @@ def test_a_long_history_is_saved_as_arrays_and_loads_as_lists(tmp_path):
     short = small(epochs=3).fit(X, y)
     _, meta = load_parameters(short.save(tmp_path / "short.npz"))
     assert meta["history"]["cost"] == short.history_["cost"] and HISTORY_LIST_LIMIT >= 10_000  # short: JSON lists
+
+
+def test_load_takes_what_it_can_of_free_form_hyperparameters(tmp_path):
+    """The metadata's hyperparameters are free-form: NeuralNetwork.load takes the constructor's names whose
+    values it accepts, and never fails on the others (a name like 'self', a text, another trainer's keys)."""
+    from pathlib import Path
+
+    from utils.persistence import save_parameters
+
+    rng = np.random.default_rng(0)
+    parameters = {"W1": rng.normal(size=(3, 4)), "b1": np.zeros((3, 1)), "W2": rng.normal(size=(1, 3)),
+                  "b2": np.zeros((1, 1))}
+    path = save_parameters(tmp_path / "free.npz", parameters, activations="tanh",
+                           hyperparameters={"self": 1, "num_iterations": 5, "initialization": "randn / sqrt(n)",
+                                            "learning_rate": 0.5, "epochs": -3, "seed": 7})
+    model = NeuralNetwork.load(path)
+    assert model.activations_ == ["tanh", "sigmoid"] and model.learning_rate == 0.5 and model.seed == 7
+    assert model.epochs == NeuralNetwork().epochs and model.initialization == NeuralNetwork().initialization
+    assert model.metadata_["hyperparameters"]["num_iterations"] == 5
+    X = rng.normal(size=(4, 6))
+    assert model.predict(X).shape == (1, 6)
+    root = Path(__file__).resolve().parents[1]
+    for saved in sorted((root / "parameters_saved").glob("*.npz")):   # every file the project ships
+        assert NeuralNetwork.load(saved).layer_dims_[0] > 0
+
+
+def test_a_dtype_no_parameters_file_stores_is_refused_before_training():
+    with pytest.raises(ValueError, match="dtype: expected np.float32 or np.float64 .*got float128"):
+        NeuralNetwork(dtype=np.longdouble if np.dtype(np.longdouble).itemsize > 8 else "float128")

@@ -690,3 +690,12 @@ def test_crafted_metadata_is_loaded_or_refused_with_one_value_error(tmp_path):
             pass
         path.unlink()
     assert outcomes["loaded"] > 20 and outcomes["refused"] > 300, outcomes  # both paths exercised
+
+
+def test_save_refuses_what_load_would_refuse(tmp_path):
+    """A key that would make an unreadable member name, or more members than a file may have: refused on save."""
+    with pytest.raises(ValueError, match=r"expected printable key names on the way to an array, got 'meta\.extra\.a\\x00b'"):
+        save_parameters(tmp_path / "a.npz", params(), extra={"a\x00b": np.zeros(2)})
+    with pytest.raises(ValueError, match="more than the 10,000 members"):
+        save_parameters(tmp_path / "b.npz", params(), extra={str(i): np.zeros(1) for i in range(10_001)})
+    assert not list(tmp_path.iterdir())

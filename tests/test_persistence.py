@@ -277,3 +277,18 @@ def test_the_destination_is_checked_before_the_training(tmp_path, where):
     with pytest.raises(ValueError, match=r"path: .*net\.npz'"):
         save_parameters(path, {"W1": np.zeros((1, 2)), "b1": np.zeros((1, 1))})
     assert blocker.read_text() == "keep me"
+
+
+@pytest.mark.parametrize("name", ["a" * 300 + ".npz", "a\x00b.npz"])
+def test_names_no_file_system_takes_are_refused_before_the_training(tmp_path, name):
+    from utils.evaluation import cached_experiment
+    from utils.persistence import load_saved
+
+    for retrain in (False, True):
+        with pytest.raises(ValueError, match=r"cannot write .*(file name is \d+ bytes long|NUL character)"):
+            load_saved(tmp_path / name, retrain=retrain)
+    calls = []
+    with pytest.raises(ValueError):
+        cached_experiment(name.removesuffix(".npz"), {}, lambda: calls.append(1) or {"x": 1}, directory=tmp_path,
+                          retrain=True)
+    assert not calls and not list(tmp_path.iterdir())

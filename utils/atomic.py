@@ -101,6 +101,8 @@ def check_writable(path, fix: str = "choose a folder you can write", show=_quote
     """
     path = Path(path)
     where = f"cannot write {show(path)}"
+    if "\x00" in str(path):
+        raise DestinationError(f"{where}: a file name cannot hold a NUL character; {fix}")
     try:
         folder = next((f for f in (path.parent, *path.parent.parents) if os.path.lexists(f)), Path("."))
         if not folder.is_dir():

@@ -24,7 +24,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .atomic import check_writable, write_atomically
-from .npz import ArchiveError, read_npz
+from .npz import ArchiveError, read_npz, write_npz
 from .paths import DEFAULT_EXPERIMENTS_DIR, experiments_dir, retrain_requested  # noqa: F401  (re-exported)
 from .checks import check_bool, check_callable, check_layer_dims, check_positive_int, check_seed, got
 from .datasets.splits import stratify
@@ -249,7 +249,8 @@ def cached_experiment(name, key, compute, directory=None, retrain=None, verbose=
     experiment; a damaged cache stops with one line naming it and the way out, unless `retrain`,
     which computes the results again and replaces it.
     """
-    if not isinstance(name, str) or not name or "/" in name or "\\" in name or name.startswith("."):
+    if not isinstance(name, str) or not name or "/" in name or "\\" in name or name.startswith(".") or \
+            not name.isprintable():
         raise ValueError(f"name: expected a file name without folders, e.g. 'search', got {got(name)}")
     if not isinstance(key, dict):
         raise ValueError(f"key: expected a dict of the experiment's settings, got {got(key)}")
@@ -272,7 +273,15 @@ def cached_experiment(name, key, compute, directory=None, retrain=None, verbose=
     for k, v in arrays.items():
         if v.dtype.kind not in "biufcUS":
             raise ValueError(f"compute: expected arrays of numbers, booleans or strings, got {v.dtype} for {k!r}")
-    write_atomically(path, lambda file: np.savez(file, **{KEY_ENTRY: np.array(key_text)}, **arrays))
+        if not k.isprintable() or k.startswith(".") or "/" in k or "\\" in k:
+            raise ValueError(f"compute: expected result names that can be file names in the cache (printable, no "
+                             f"'/' or '\\', not starting with '.'), got {k!r}")
+    total = sum(v.nbytes for v in arrays.values())
+    if total + 1024 * (len(arrays) + 1) > MAX_CACHE_BYTES or len(arrays) + 1 > MAX_CACHE_MEMBERS:  # + headers
+        raise ValueError(f"compute: its results ({len(arrays):,} arrays, {total:,} bytes) are more than an "
+                         f"experiment cache may hold ({MAX_CACHE_MEMBERS - 1:,} arrays, {MAX_CACHE_BYTES:,} bytes): "
+                         "keep summaries (accuracies, curves), not whole data sets")
+    write_atomically(path, lambda file: write_npz(file, {KEY_ENTRY: np.array(key_text), **arrays}))
     if verbose:
         print(f"computed and saved {path.as_posix()}")
     return arrays

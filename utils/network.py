@@ -30,13 +30,13 @@ import math
 
 import numpy as np
 
-from .activations import ACTIVATIONS, default_activations
+from .activations import ACTIVATIONS  # noqa: F401  (re-exported)
 from .blas import blas_threads_for
 from .checks import check_callable, check_class_labels, check_hyperparameters, check_parameter_count, got, read_labels
 from .costs import compute_cost_from_logits, one_hot
 from .deep import (DivergenceError, check_divergence, check_learning_rate, check_iterations, check_X,  # noqa: F401
                    compute_gradients, diverged, explain_divergence, L_model_forward, labels_from_probabilities,
-                   layer_dims_of, n_correct as _n_correct)
+                   layer_dims_of, n_correct as _n_correct, resolve_activations)
 from .initializers import initialize_parameters_deep
 from .metrics import accuracy  # noqa: F401  (re-exported)
 from .optimizers import OPTIMIZERS, get_optimizer, learning_rate_at, random_mini_batches
@@ -377,14 +377,23 @@ class NeuralNetwork:
         """A fitted NeuralNetwork from a file written by `save` (metadata_ holds the extra metadata)."""
         parameters, metadata = load_parameters(path)
         dims = layer_dims_of(parameters)
-        activations = metadata.get("activations") or default_activations(len(dims) - 1)
-        hyper = dict(metadata.get("hyperparameters") or {})
-        hyper.update(hidden_layers=dims[1:-1], activations=activations[:-1], output=activations[-1],
-                     dtype=parameters["W1"].dtype)
+        activations = resolve_activations(metadata.get("activations"), len(dims) - 1)  # checked by the format
         try:
-            model = cls().set_params(**hyper)
+            model = cls().set_params(hidden_layers=dims[1:-1], activations=activations[:-1], output=activations[-1],
+                                     dtype=parameters["W1"].dtype)
         except ValueError as error:
-            raise ValueError(f"path: {str(path)!r}: the recorded hyperparameters are not valid: {error}") from None
+            raise ValueError(f"path: {str(path)!r}: these weights cannot be a NeuralNetwork: {error}") from None
+        # The recorded hyperparameters are free-form (a file of L_layer_model records num_iterations, a text
+        # for the initialisation): those of the constructor whose value it accepts are taken, one by one;
+        # the others stay in metadata_["hyperparameters"] only (they do not change a prediction).
+        recorded = metadata.get("hyperparameters") or {}
+        fixed = {"hidden_layers", "activations", "output", "dtype"}
+        for name in cls._param_names():
+            if name in recorded and name not in fixed:
+                try:
+                    model.set_params(**{name: recorded[name]})
+                except ValueError:
+                    pass
         model.parameters_, model.layer_dims_, model.activations_ = parameters, dims, list(activations)
         model.output_ = activations[-1]
         model.n_classes_ = metadata.get("n_classes", max(2, dims[-1]))

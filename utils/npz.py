@@ -33,6 +33,15 @@ from pathlib import Path
 import numpy as np
 
 
+#: Shapes a member may describe: NumPy's own limit is 64 dimensions; a length past 2**40 (10**12) cannot be
+#: an array of a file of at most a few GiB, and a header may claim one with a zero elsewhere (0 bytes).
+MAX_DIMENSIONS, MAX_LENGTH = 32, 2**40
+#: A deflated member may expand at most this many times (and past MIN_RATIO_BYTES): numpy.savez stores its
+#: members uncompressed; savez_compressed shrinks numbers 2 to 10 times; a member of zeros a thousand
+#: times: a small file that would take gigabytes of memory.
+MAX_RATIO, MIN_RATIO_BYTES = 100, 16 * 1024**2
+
+
 class ArchiveError(ValueError):
     """An .npz archive breaks the limits, or is not a readable .npz archive."""
 
@@ -91,8 +100,9 @@ def open_archive(path: Path, read):
             return read(archive)
     except ArchiveError:
         raise
-    except (ValueError, OSError, EOFError, NotImplementedError, zipfile.BadZipFile, zlib.error) as error:
-        _fail(f"not a readable .npz archive ({error})")
+    except (ValueError, OSError, EOFError, NotImplementedError, OverflowError, MemoryError, zipfile.BadZipFile,
+            zlib.error) as error:
+        _fail(f"not a readable .npz archive ({type(error).__name__}: {' '.join(str(error).split())[:200]})")
 
 
 def check_directory(archive: zipfile.ZipFile, max_members: int, max_bytes: int, what: str = "the file") -> dict:
@@ -110,7 +120,16 @@ def check_directory(archive: zipfile.ZipFile, max_members: int, max_bytes: int, 
         if info.flag_bits & 0x61 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             _fail(f"member {info.filename!r} is encrypted, patched or compressed with an unsupported method; "
                   "write .npz files with numpy.savez")
+        if info.file_size > MIN_RATIO_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            _fail(f"member {info.filename!r} would expand from {info.compress_size:,} to {info.file_size:,} bytes "
+                  f"(more than {MAX_RATIO} times): a file that small cannot hold that much real data; write .npz "
+                  "files with numpy.savez")
     return dict(zip(names, infos))
+
+
+def _short(shape) -> str:
+    text = repr(shape)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def read_header(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Header:
@@ -125,6 +144,10 @@ def read_header(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Header:
     if dtype.hasobject or any(n < 0 for n in header.shape):
         _fail(f"member {info.filename!r}: holds Python objects (dtype {dtype}) or a negative shape "
               f"{header.shape}; these files hold numbers and text only")
+    if len(header.shape) > MAX_DIMENSIONS or any(n > MAX_LENGTH for n in header.shape):
+        _fail(f"member {info.filename!r}: its header describes a shape {_short(header.shape)} that no array of "
+              f"this project has (at most {MAX_DIMENSIONS} dimensions of at most {MAX_LENGTH:,}); the file is corrupt "
+              "or crafted")
     if header.nbytes != header.stored:
         _fail(f"member {info.filename!r}: its header describes {header.nbytes:,} bytes of data ({dtype}, shape "
               f"{header.shape}) but it stores {header.stored:,}; the file is corrupt")
@@ -156,5 +179,15 @@ def read_npz(path, max_bytes: int, max_members: int, kinds: str = "biufcUS", wha
     return open_archive(path, read)
 
 
-__all__ = ["ArchiveError", "Header", "check_readable_path", "open_archive", "check_directory", "read_header",
+def write_npz(file, arrays: dict) -> None:
+    """Write {name: array} to the open binary `file` as numpy.savez does (uncompressed members ``<name>.npy``,
+    allow_pickle=False), without savez's own keyword arguments: a result named "file" or "allow_pickle" is
+    stored as any other."""
+    with zipfile.ZipFile(file, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        for name, array in arrays.items():
+            with archive.open(f"{name}.npy", "w", force_zip64=True) as member:
+                np.lib.format.write_array(member, np.asanyarray(array), allow_pickle=False)
+
+
+__all__ = ["write_npz", "ArchiveError", "Header", "check_readable_path", "open_archive", "check_directory", "read_header",
            "read_member", "read_npz"]

@@ -19,6 +19,7 @@ write never destroys a good file nor leaves a temporary one behind.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -69,6 +70,13 @@ def load_parameters(path, expected_layer_dims=None):
     return parameters, metadata
 
 
+def _is_folder(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):  # a name too long, a NUL: check_save_path says what is wrong
+        return False
+
+
 def load_saved(path, load=None, retrain=None):
     """What `load(path)` reads from the saved network at `path`, to reuse; or None: train it and save it there.
 
@@ -84,13 +92,17 @@ def load_saved(path, load=None, retrain=None):
     """
     path = Path(path)
     load = load_parameters if load is None else load
-    if path.is_dir():  # neither usable nor replaceable: say so whatever RETRAIN says
+    if "\x00" in str(path) or len(os.fsencode(path.name)) > 255 or _is_folder(path):
+        # a name no file system takes, or a folder: neither usable nor replaceable, whatever RETRAIN says
         check_save_path(path)
     if not retrain_requested(retrain):
         try:
             return load(path)
         except FileNotFoundError:
             pass
+        except OSError as error:  # a name too long for the file system, no permission ...: check_save_path names it
+            if not error.filename:
+                raise
         except ValueError as error:
             raise ValueError(f"{' '.join(str(error).split())}. The saved network {path.as_posix()!r} cannot be "
                              "used: delete it, or run with RETRAIN=1 to train it again and replace it") from None

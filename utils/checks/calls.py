@@ -216,6 +216,9 @@ def check_hyperparameters(params):
     checked.update(hidden_layers=hidden, activations=activations, _hidden_activations=names,
                    output=check_choice(params["output"], OUTPUTS, "output"),
                    fast_path=check_fast_path(params["fast_path"]))
+    if checked["dtype"].name not in ("float16", "float32", "float64"):  # what a parameters file stores
+        raise ValueError(f"dtype: expected np.float32 or np.float64 (or float16): a trained network is saved in one "
+                         f"of them, got {checked['dtype'].name}")
     if checked["batch_size"] is not None and checked["seed"] + checked["epochs"] > MAX_SEED + 1:
         seed, epochs = checked["seed"], checked["epochs"]
         raise ValueError(f"seed, epochs: expected seed + epochs <= 2**32 with mini-batches (epoch e shuffles with "

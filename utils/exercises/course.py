@@ -19,7 +19,6 @@ before anything is copied (the teacher may have edited them); ``--force`` replac
 
 from __future__ import annotations
 
-import argparse
 import math
 import shutil
 import sys
@@ -28,6 +27,7 @@ from pathlib import Path
 
 import nbformat
 
+from ..cli import ArgumentParser, display_path, one_line
 from ..paths import PROJECT_ROOT
 from .generate import solution_notebooks
 
@@ -81,6 +81,14 @@ c.Exchange.root = {exchange!r}
 '''
 
 
+def _is_within(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
 def make_course(directory, names=None, exchange="/srv/nbgrader/exchange", course_id=COURSE_ID, force=False,
                 root: Path = PROJECT_ROOT) -> list[Path]:
     """Write the nbgrader course directory `directory` (see the module's docstring); return the folders made."""
@@ -95,10 +103,20 @@ def make_course(directory, names=None, exchange="/srv/nbgrader/exchange", course
         hint = "; fetch the data sets first: python -m utils download" if "Datasets" in missing else ""
         raise CourseError(f"{root / missing[0]} is missing: a notebook reads it{hint}")
     directory = Path(directory)
-    if directory.exists() and not directory.is_dir():
-        raise CourseError(f"{directory} is a file; give a folder for the course (it is created if needed)")
+    inside = next((root / name for name in COPIED if _is_within(directory, root / name)), None)
+    if inside is not None:
+        raise CourseError(f"{directory} is inside {inside}, which the course copies into every assignment; give a "
+                          "folder outside it")
+    for folder in (directory, *directory.parents):
+        if folder.exists() and not folder.is_dir():
+            raise CourseError(f"{folder} is a file; give a folder for the course (it is created if needed)")
     targets = [directory / "source" / name for name in names]
     config = directory / "nbgrader_config.py"
+    for path in (directory / "source", *targets):
+        if path.exists() and not path.is_dir():
+            raise CourseError(f"{path} is a file where the course needs a folder; move it away")
+    if config.is_dir():
+        raise CourseError(f"{config} is a folder where the course writes its configuration; move it away")
     existing = [p for p in (config, *targets) if p.exists()]
     if existing and not force:
         raise CourseError(f"{existing[0]} exists already and may hold your edits; use another folder, remove it, "
@@ -119,9 +137,9 @@ def make_course(directory, names=None, exchange="/srv/nbgrader/exchange", course
 
 def main(argv=None) -> int:
     """``python -m utils.exercises course DIR [--assignment NAME ...] [--exchange DIR] [--force]``."""
-    parser = argparse.ArgumentParser(prog="python -m utils.exercises course",
-                                     description="Make an nbgrader course directory from the project's chapters "
-                                                 "with exercises (see the README, 'For teachers').")
+    parser = ArgumentParser(prog="python -m utils.exercises course",
+                            description="Make an nbgrader course directory from the project's chapters "
+                            "with exercises (see the README, 'For teachers').")
     parser.add_argument("directory", type=Path, help="the course folder (created if needed)")
     parser.add_argument("--assignment", "-a", action="append", metavar="NAME",
                         help=f"one chapter (repeat for several); default: all of {', '.join(assignments())}")
@@ -133,9 +151,10 @@ def main(argv=None) -> int:
     try:
         made = make_course(args.directory, args.assignment, args.exchange, args.course_id, args.force)
     except (CourseError, OSError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {one_line(error)}", file=sys.stderr)
         return 1
     for target in made:
-        print(f"made {target}")
-    print(f"next, in {args.directory}: nbgrader generate_assignment {made[0].name} (README, 'For teachers')")
+        print(f"made {display_path(target)}")
+    print(f"next, in {display_path(args.directory)}: nbgrader generate_assignment {made[0].name} (README, "
+          "'For teachers')")
     return 0

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..deep import resolve_activations
 from ..preprocessing import SCALINGS
-from .schema import (ARRAY_PREFIX, ARRAY_REF, FORMAT_VERSION, LAYER_KINDS, MAX_ARCHIVE_BYTES, MAX_METADATA_CHARS,
+from .schema import (ARRAY_PREFIX, ARRAY_REF, FORMAT_VERSION, LAYER_KINDS, MAX_ARCHIVE_BYTES, MAX_MEMBERS, MAX_METADATA_CHARS,
                      MAX_METADATA_DEPTH, METADATA_ARRAY_KINDS, METADATA_KEY, PREPROCESSING_SCHEMA, SCHEMA,
                      EXPECTED_ACCURACY_SCHEMA, RENAMED_KEYS,
                      ParametersFileError, _fail, _is_real_float, _json_type, _where, check_output_layer,
@@ -37,6 +37,9 @@ def encode_metadata(metadata: dict, weights: dict) -> dict:
     if len(text) > MAX_METADATA_CHARS:
         _fail(f"metadata: {len(text):,} characters of JSON, more than the {MAX_METADATA_CHARS:,} a parameters file "
               "may hold; store long series as numpy arrays (e.g. np.asarray(history['cost'])), not lists")
+    if len(weights) + len(arrays) + 1 > MAX_MEMBERS:
+        _fail(f"metadata: {len(arrays):,} arrays beside {len(weights):,} weights, more than the {MAX_MEMBERS:,} members "
+              "a parameters file may have; store series as one array each, not one array per entry")
     members = {k: (a.shape, a.dtype) for k, a in {**weights, **arrays}.items()}
     check_metadata(tree, members)
     check_metadata_arrays(resolve_arrays(tree, arrays))
@@ -80,6 +83,9 @@ def _store_array(array: np.ndarray, arrays: dict, origins: dict, path: tuple) ->
     if array.dtype.kind not in METADATA_ARRAY_KINDS:
         _fail(f"{_where(path)}: expected a numeric or string array, got dtype {array.dtype}")
     name = ARRAY_PREFIX + ".".join(map(str, path))
+    if not name.isprintable():
+        _fail(f"{_where(path)}: expected printable key names on the way to an array, got {name!r}; the keys "
+              "become the name of the array's member in the file")
     if name in arrays:
         _fail(f"{_where(path)} and {_where(origins[name])} would both be stored as the member {name!r}; "
               "rename one of the keys (avoid '.' in key names)")

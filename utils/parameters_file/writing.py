@@ -14,7 +14,11 @@ def check_save_path(path) -> Path:
     path = Path(path)
     if path.suffix != ".npz":
         _fail(f"path: expected a file name ending in .npz, got {str(path)!r}")
-    if path.is_dir():
+    try:
+        folder = path.is_dir()
+    except (OSError, ValueError):  # a name too long, a NUL: check_writable says which
+        folder = False
+    if folder:
         _fail(f"path: {str(path)!r} is a folder; pass a file name ending in .npz")
     try:
         check_writable(path, "save it in a folder you can write (the notebooks: PARAMETERS_DIR=folder)")
