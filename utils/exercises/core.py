@@ -14,6 +14,9 @@ every case and returns a `Feedback` (printed as one line, and a hint):
 3. it raises anything else (also `SystemExit`, `KeyboardInterrupt`, `GeneratorExit`) -> the exception's type
    and message, and a hint (the exercise's `exception_hints`, matched on the message, or an explanation of
    the error from `explain.py`, or its shapes);
+3b. it returns an object of a class of its own deriving from an array, a number, a tuple, a list or a dict
+   (which could decide a comparison itself: `__array_function__`, `__eq__`, `__len__`...) -> refused, named
+   ("returned a Liar (a subclass of numpy.ndarray)"): a result is compared only as plain values (`_plain`);
 4. it changed one of its inputs -> which one, and "work on a copy";
 5. called twice with the same arguments it gives two different results -> draw only from the seed, with the
    generator this exercise uses (`Exercise.seeded`), or "depend on the arguments only" when it has no seed;
@@ -33,13 +36,25 @@ every case and returns a `Feedback` (printed as one line, and a hint):
 A check never raises (for a learner: `Run All` never stops), and it cannot be broken by the function it checks:
 
 - a time limit (`configured_time_limit()`, 30 s by default, `EXERCISES_TIME_LIMIT` in the environment, or
-  `run_check(..., time_limit=)`) stops an endless loop with one line (`guard.Deadline`);
+  `run_check(..., time_limit=)`) stops an endless loop with one line (`guard.Deadline`), also one that swallows
+  every exception, replaces `sys.settrace` or ctypes' functions, or runs under a module name of NumPy's. Its
+  limitation: a loop that runs entirely inside C (`sum(itertools.count())`) cannot be stopped in-process;
+- the learner's results are compared as plain values: NumPy arrays of the base class (copies), numbers, strings,
+  tuples, lists and dicts of those (`_plain`); an object of a class of the learner's own that derives from one
+  of them is refused with one line, any other object is kept only as its description (`_Opaque`), so no method
+  of the learner's objects can decide the verdict;
 - whatever the learner's function raises becomes the line; a real Ctrl-C during a check is not swallowed:
   the check puts the library back and re-raises it, so the cell stops as asked (`guard.Interrupts`; a
   `KeyboardInterrupt` the learner's code raises itself is reported like any exception);
 - a function that changes the library or this engine (`utils.deep.linear_forward = ...`, `np.dot = ...`,
-  `core._compare = ...`, a reference's code, a registry's contents) gets no ✓: after each call the check
-  compares with a snapshot taken before (`guard.Snapshot`), puts everything back and names what was changed.
+  `numpy._core.numeric.isclose = ...`, `sys.modules["utils.deep"] = ...`, `sys.settrace = ...`,
+  `core._compare = ...`, a reference's code, a registry's contents, `NBGRADER_EXECUTION`) gets no ✓: after each
+  call the check compares with a snapshot taken before (`guard.Snapshot`), and at its end it puts everything
+  back (the engine first, by code the learner's cannot have replaced) and names what was changed;
+- a function that leaves a thread running gets no ✓ ("started a thread that is still running"): the check raises
+  `SystemExit` in it, and while such a thread may still run, the next check first compares the library with the
+  snapshot taken before it (the pristine one: taken when the engine was imported, renewed by every check that no
+  such thread preceded), puts it back and says so.
   NumPy's and Python's global random states are put back after every check without a word (a check leaves
   the notebook's random numbers as they were; `np.random.seed(seed)` is how the course seeds some exercises).
 
@@ -54,17 +69,21 @@ A function whose check passed is remembered: `your_functions` puts it back in a 
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import copy
 import inspect
 import numbers
 import os
+import sys
+import types
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from . import guard
 from .guard import CheckTimeout, Deadline, Interrupts, Snapshot, disarm
 
 RTOL, ATOL = 1e-6, 1e-9   # a learner's formula may round differently from the library's
@@ -84,8 +103,9 @@ class Feedback:
     "not_a_function", "generator", "exception" (a hint that explains the error), "exception_generic" (only the
     shapes as a hint), "returned_none", "changed_input", "not_deterministic", "invalid" (an exercise's own rule),
     "mistake" (a known mistake), "explained" (the engine named the difference: explain.py, or a tuple input read
-    in another order), "nonfinite" (the exercise's hint on NaN / inf), "type" (a wrong type or wrong keys),
-    "generic" (the first difference, the shapes as the hint), "cannot_compare", "timeout", "changed_library".
+    in another order), "nonfinite" (the exercise's hint on NaN / inf), "type" (a wrong type or wrong keys, or an
+    object of the learner's own class refused), "generic" (the first difference, the shapes as the hint),
+    "cannot_compare", "timeout", "changed_library", "thread" (a thread left running).
     """
 
     name: str
@@ -154,12 +174,15 @@ RANDOM_STATE = ("rng = np.random.RandomState(seed), then rng.randn(n_h, n_x) * 0
                 "np.random.default_rng(seed) draws other numbers")
 
 _PASSED: dict[str, Callable] = {}   # exercise name -> the learner's function whose latest check passed
+_LINGERING = guard._Private()       # thread id -> first frame: threads a checked function left running
+_REFERENCE = guard._Private()       # "snapshot": the library as it was before the latest check no such thread preceded
+_ENVIRON = os.environ               # bound now: a learner's function cannot hand the engine another environment
 
 
 def configured_time_limit() -> float | None:
     """Seconds a check may take: `EXERCISES_TIME_LIMIT` from the environment (0 or "none": no limit), else
     `DEFAULT_TIME_LIMIT`."""
-    text = os.environ.get(TIME_LIMIT_VARIABLE, "").strip().lower()
+    text = _ENVIRON.get(TIME_LIMIT_VARIABLE, "").strip().lower()
     if not text:
         return DEFAULT_TIME_LIMIT
     if text in ("none", "off", "0"):
@@ -172,7 +195,7 @@ def configured_time_limit() -> float | None:
 
 def grading() -> bool:
     """True while nbgrader runs the notebook (`NBGRADER_EXECUTION` set, to "autograde" or "validate")."""
-    return bool(os.environ.get(GRADING_VARIABLE, "").strip())
+    return bool(_ENVIRON.get(GRADING_VARIABLE, "").strip())
 
 
 class _LibraryChanged(BaseException):
@@ -186,15 +209,19 @@ class _LibraryChanged(BaseException):
 class _Run:
     """What one check needs to call the learner's function safely: the snapshot and the Ctrl-C watch."""
 
-    def __init__(self, snapshot: Snapshot, interrupts: Interrupts):
+    def __init__(self, snapshot: Snapshot, interrupts: Interrupts, started: list | None = None):
         self.snapshot = snapshot
         self.interrupts = interrupts
+        self.started = [] if started is None else started   # threads the learner's code started (NotingThreads)
 
     def call(self, fn, args):
-        """(True, result) or (False, the exception fn raised); a real Ctrl-C, the time limit and a change to the
-        library propagate."""
+        """(True, result as plain values, see `_plain`) or (False, the exception fn raised); a real Ctrl-C, the
+        time limit and a change to the library propagate. A result that is an object of a class of the learner's
+        own deriving from a plain type comes back as a `_Refused`."""
+        outcome = None
         try:
-            outcome = (True, _quietly(fn, args))
+            with guard.NotingThreads(self.started):
+                result = _quietly(fn, args)
         except CheckTimeout:
             disarm()
             raise
@@ -207,6 +234,12 @@ class _Run:
         changed = self.snapshot.changed()
         if changed:
             raise _LibraryChanged(changed)
+        if outcome is None:
+            try:
+                outcome = (True, _plain(result))
+            except _NotPlain as refused:
+                outcome = (True, _Refused(*refused.args))
+            del result
         return outcome
 
 
@@ -220,23 +253,40 @@ def run_check(fn, exercise: Exercise, *, time_limit: float | None | str = "defau
     `configured_time_limit()`.
     """
     limit = configured_time_limit() if time_limit == "default" else time_limit
-    if (getattr(fn, "__module__", None) or "").split(".")[0] == "utils":
+    grade = grading()   # read now: the learner's function cannot unset the variable for this check
+    if _module_of(fn).split(".")[0] == "utils":
         feedback = Feedback(exercise.name, False,
                             f"… this is the library's {exercise.name}, not yours (the line under this check "
                             f"re-imported it). Run the cell with your {exercise.name} again, then this check.",
                             kind="library")
-        return _report(feedback)
-    snapshot = Snapshot.take()
+        return _report(feedback, grade)
+    _after_threads()
+    engine = guard.engine_state()   # the engine as it is now, put back first after the learner's code
+    snapshot = Snapshot.take(environment=(TIME_LIMIT_VARIABLE, GRADING_VARIABLE))
+    if not _LINGERING:
+        _REFERENCE["snapshot"] = snapshot
     restore = snapshot.restore   # bound now: the learner's code cannot replace it
     interrupts = Interrupts()
-    feedback, interrupted = None, None
+    deadline = Deadline(limit, engine)
+    feedback, interrupted, threads, repaired, started = None, None, None, [], []
     with interrupts:
         try:
             try:
-                with Deadline(limit):
-                    feedback = _diagnose(fn, exercise, _Run(snapshot, interrupts))
+                with deadline:
+                    threads = guard.thread_state()
+                    feedback = _diagnose(fn, exercise, _Run(snapshot, interrupts, started))
             finally:
-                disarm()
+                while True:   # put the engine back and stop the timer, by code the learner's cannot have replaced
+                    try:
+                        fix, code, defaults, state = engine
+                        if fix.__code__ is not code or fix.__defaults__ is not defaults:
+                            fix.__code__, fix.__defaults__ = code, defaults
+                        repaired += fix(state)
+                        deadline.finish()
+                        disarm()
+                        break
+                    except CheckTimeout:   # a late stop, set before finish() cancelled it: once more
+                        pass
         except CheckTimeout:
             feedback = _fail(exercise.name, f"did not finish within {limit:g} s and was stopped",
                              "an endless loop? Every loop must end: a `for` over range(...) ends by itself, a "
@@ -253,23 +303,69 @@ def run_check(fn, exercise: Exercise, *, time_limit: float | None | str = "defau
         except BaseException as error:  # noqa: B036 - a result too strange to compare: still one line
             feedback = _fail(exercise.name, f"returned something the check cannot compare ({_exception_text(error)})",
                              f"return {exercise.returns}", kind="cannot_compare")
-    changed = restore()
+    try:
+        put_back = restore()
+    except Exception:   # a thread the function started changed a namespace while it was compared: once more
+        put_back = restore() + ["(a namespace changed while it was compared)"]
+    changed = list(dict.fromkeys(deadline.repaired + repaired + put_back))
+    left = guard.new_threads(threads, noted=started) if threads is not None else {}
+    running = guard.describe_threads(left) if left else ""
+    if left:   # stopped if they let themselves be, and the library checked again at the start of the next check
+        guard.stop_threads(left)
+        _LINGERING.update(left)
     if interrupted is not None:
         print(f"… check_{exercise.name} was interrupted (Ctrl-C); the library is as it was. Run the check again "
               f"when you are ready.")
         raise interrupted
     if changed and feedback.kind != "changed_library":
         feedback = _changed_library(exercise.name, changed)
+    elif left and feedback.kind != "changed_library":
+        feedback = _fail(exercise.name, "started a thread that is still running after it returned"
+                         + (f", running {running}" if running else "") + " (the check tried to stop it)",
+                         "a function should only compute and return its result: a thread left running could change "
+                         "the library after the check, so the check does not accept it (start no thread, or wait "
+                         "for it with .join() before returning; a progress bar such as tqdm starts one too)",
+                         kind="thread")
     if feedback.passed:
         _PASSED[exercise.name] = fn
     else:
         _PASSED.pop(exercise.name, None)
-    return _report(feedback)
+    return _report(feedback, grade)
 
 
-def _report(feedback: Feedback) -> Feedback:
+def _module_of(fn) -> str:
+    """The module a plain function (or method) was defined in, read without running any of the learner's code."""
+    target = fn.__func__ if type(fn) is types.MethodType else fn
+    module = target.__module__ if type(target) is types.FunctionType else None
+    return module if type(module) is str else ""
+
+
+def _after_threads() -> None:
+    """At the start of a check, when an earlier check's function left threads running: compare the library with
+    the snapshot taken before that check (the pristine one, taken at import and renewed by every check no such
+    thread preceded), put it back and say so; try once more to stop the threads still running."""
+    if not _LINGERING:
+        return
+    running = guard.still_running(_LINGERING)
+    reference = _REFERENCE.get("snapshot")
+    try:
+        names = reference.restore(library_only=True) if reference is not None else []
+    except Exception:   # the thread changed a namespace while it was compared: once more
+        names = reference.restore(library_only=True)
+    _LINGERING.clear()
+    _LINGERING.update(running)
+    guard.stop_threads(running)
+    if names:
+        shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+        print(f"… the library had been changed after an earlier check, by a thread its function left running: "
+              f"{shown}. This check put it back."
+              + (" That thread is still running: restart the kernel to stop it (Kernel → Restart)." if running
+                 else ""))
+
+
+def _report(feedback: Feedback, grade: bool | None = None) -> Feedback:
     print(feedback.message)
-    if not feedback.passed and grading():
+    if not feedback.passed and (grading() if grade is None else grade):
         raise AssertionError(feedback.message)
     return feedback
 
@@ -337,6 +433,8 @@ def _diagnose(fn, ex: Exercise, run: _Run) -> Feedback:
                 return _not_written(name, "it returns None")
             return _fail(name, "returned None for one of the examples",
                          f"every path must end with `return {ex.returns}`", kind="returned_none")
+        if type(got) is _Refused:
+            return _fail(name, f"returned {got.what}", got.hint, kind="type")
         strange = _strange_result(got)
         if strange:
             return _fail(name, f"returned {strange}", f"return {ex.returns}", kind="type")
@@ -348,6 +446,8 @@ def _diagnose(fn, ex: Exercise, run: _Run) -> Feedback:
                          kind="changed_input")
         results.append(got)
     ok, again = run.call(fn, copy.deepcopy(cases[-1]))
+    if ok and type(again) is _Refused:
+        return _fail(name, f"returned {again.what}", again.hint, kind="type")
     if not ok or _compare(results[-1], again, "the result", ex.returns):
         return _fail(name, "gave two different results when called twice with the same arguments",
                      _randomness_hint(ex), kind="not_deterministic")
@@ -461,18 +561,165 @@ def _generator_function(fn) -> str | None:
 
 
 def _strange_result(got) -> str | None:
-    """A result that no exercise returns, named as what it is (the comparison would say less)."""
-    if inspect.isgenerator(got):
+    """A result that no exercise returns, named as what it is (the comparison would say less): found by `_plain`."""
+    return got.strange if type(got) is _Opaque else None
+
+
+# ---- the learner's results as plain values ----------------------------------------------------------------
+#
+# A result is compared only once it is made of plain values: NumPy arrays of the base class (copied), Python and
+# NumPy numbers, strings, None, tuples, lists and dicts of those. An object of a class of the learner's own that
+# derives from one of them (an ndarray subclass with its own __array_function__, a float subclass with its own
+# __eq__, a tuple subclass with its own __len__) could decide a comparison itself: it is refused with one line. Any
+# other object becomes an `_Opaque`, which only describes it. Nothing here calls a method of the learner's objects:
+# types are read with type(), containers through the base classes' own C methods.
+
+_PLAIN_TYPES = frozenset({type(None), bool, int, float, complex, str})
+_NUMPY_SCALARS = frozenset(t for t in set(np.sctypeDict.values()) if issubclass(t, (np.number, np.bool_)))
+_DICT_LIKE = frozenset({dict, collections.OrderedDict, collections.defaultdict})   # read as dicts
+_MAX_DEPTH = 50
+_REFUSED_BASES = (   # (base, how it is named, the hint)
+    (np.ndarray, "numpy.ndarray", "return a plain NumPy array (np.asarray(...) gives one): the check compares plain "
+                                  "values, and an object of a class of your own could decide a comparison itself"),
+    (np.generic, None, "return a plain number (a float, or NumPy's own number types): the check compares plain "
+                       "values, and an object of a class of your own could decide a comparison itself"),
+    (bool, "bool", None), (int, "int", None), (float, "float", None), (complex, "complex", None),
+    (str, "str", "return a plain string"),
+    (tuple, "tuple", "return a plain tuple, (a, b)"), (list, "list", "return a plain list, [a, b]"),
+    (dict, "dict", "return a plain dict, {key: value}"),
+)
+
+
+class _Opaque:
+    """A part of a learner's result that is no plain value, kept only as words: what it is (`description`) and,
+    for a whole result, the line that names it (`strange`: a generator, a map object, a function...)."""
+
+    __slots__ = ("description", "strange")
+
+    def __init__(self, description: str, strange: str | None = None):
+        self.description, self.strange = description, strange
+
+    def __repr__(self) -> str:
+        return self.description
+
+    __str__ = __repr__
+
+    def __eq__(self, other) -> bool:   # two calls that return the same kind of object agree (only words compared)
+        return type(other) is _Opaque and other.description == self.description
+
+    def __hash__(self) -> int:
+        return hash(self.description)
+
+
+class _Refused:
+    """A result the check does not compare: `what` it is ("a Liar (a subclass of numpy.ndarray)") and the hint."""
+
+    __slots__ = ("what", "hint")
+
+    def __init__(self, what: str, hint: str):
+        self.what, self.hint = what, hint
+
+    def __repr__(self) -> str:
+        return self.what
+
+    __str__ = __repr__
+
+
+class _NotPlain(Exception):
+    """Raised by `_plain` with (what, hint) for an object of a class deriving from a plain type."""
+
+
+def _plain(x, where: str = "", depth: int = 0, memo: dict | None = None):
+    """`x` as plain values (see above); raises `_NotPlain` for an object of a subclass of a plain type. A part met
+    twice is converted once (`memo`), a container that holds itself becomes an `_Opaque`."""
+    kind = type(x)
+    if kind in _PLAIN_TYPES or kind in _NUMPY_SCALARS:
+        return x
+    memo = {} if memo is None else memo
+    if id(x) in memo:
+        done = memo[id(x)]
+        if done[0] is x and done[1] is not _IN_PROGRESS:
+            return done[1]
+        return _Opaque(f"a {guard._class_name(kind)} that contains itself")
+    memo[id(x)] = (x, _IN_PROGRESS)
+    out = _plain_new(x, kind, where, depth, memo)
+    memo[id(x)] = (x, out)
+    return out
+
+
+_IN_PROGRESS = object()
+
+
+def _plain_new(x, kind, where: str, depth: int, memo: dict):
+    if kind is np.ndarray:
+        if not x.dtype.hasobject:
+            return x.copy()
+        if x.dtype != object:
+            return _Opaque(f"an array of {x.dtype}")
+        out = np.empty(x.shape, dtype=object)
+        flat = out.reshape(-1)
+        for i, item in enumerate(x.reshape(-1).tolist()):
+            flat[i] = _plain(item, where, depth + 1, memo)
+        return out
+    if depth > _MAX_DEPTH and kind in _DICT_LIKE | {tuple, list}:
+        return _Opaque(f"a {guard._class_name(kind)} nested more than {_MAX_DEPTH} levels deep")
+    if kind is tuple:
+        return tuple(_plain(item, f"{where}[{i}]", depth + 1, memo) for i, item in enumerate(x))
+    if kind is list:
+        return [_plain(item, f"{where}[{i}]", depth + 1, memo) for i, item in enumerate(x)]
+    if kind in _DICT_LIKE:
+        out = {}
+        for key, value in dict.items(x):
+            key_kind = type(key)
+            if not (key_kind in _PLAIN_TYPES or key_kind in _NUMPY_SCALARS):
+                refused = _refused_base(key_kind)
+                if refused is not None:
+                    raise _NotPlain(f"a dict with a key that is a {guard._class_name(key_kind)} (a subclass of "
+                                    f"{refused[0]})" + (f" in the result{where}" if where else ""),
+                                    "use plain strings as keys, e.g. 'W1'")
+                key = _Opaque(_describe_object(key, key_kind))
+            out[key] = _plain(value, f"{where}[{key!r}]", depth + 1, memo)
+        return out
+    refused = _refused_base(kind)
+    if refused is not None:
+        name, hint = refused
+        raise _NotPlain(f"a {guard._class_name(kind)} (a subclass of {name})" + (f" as the result{where}" if where
+                                                                               else ""), hint)
+    return _Opaque(_describe_object(x, kind), _strange_object(x, kind) if depth == 0 else None)
+
+
+def _refused_base(kind) -> tuple[str, str] | None:
+    """(the plain type `kind` derives from, the hint), or None when it derives from none."""
+    for base, name, hint in _REFUSED_BASES:
+        if issubclass(kind, base):
+            if base is np.generic:
+                numpy_base = next((t for t in guard._class_mro(kind) if t in _NUMPY_SCALARS), np.generic)
+                name = f"numpy.{guard._class_name(numpy_base)}"
+            return name, hint or ("return a plain number (a float): the check compares plain values, and an object "
+                                  "of a class of your own could decide a comparison itself")
+    return None
+
+
+def _describe_object(x, kind) -> str:
+    if kind is types.GeneratorType:
+        return "a generator"
+    if kind in (types.FunctionType, types.BuiltinFunctionType, types.MethodType):
+        name = getattr(x, "__name__", "?")
+        return f"the function {name if type(name) is str else '?'}"
+    return f"a {guard._class_name(kind)} object"
+
+
+def _strange_object(x, kind) -> str | None:
+    if kind is types.GeneratorType:
         return "a generator (a `yield` in a helper, or a `(... for ...)` in parentheses: use [... for ...])"
-    if inspect.iscoroutine(got):
-        close = getattr(got, "close", None)
-        if close is not None:
-            close()
+    if kind is types.CoroutineType:
+        types.CoroutineType.close(x)
         return "a coroutine (an `async def` function): write a plain `def`"
-    if isinstance(got, (map, filter, zip, range, enumerate, reversed)) or type(got).__name__.endswith("iterator"):
-        return f"a {type(got).__name__} object, which is used up by one pass: wrap it in list(...)"
-    if callable(got) and not isinstance(got, (np.ndarray, type)):
-        return f"a function ({_describe(got)}) instead of its result: call it, with ()"
+    if issubclass(kind, (map, filter, zip, range, enumerate, reversed)) \
+            or guard._class_name(kind).endswith("iterator"):
+        return f"a {guard._class_name(kind)} object, which is used up by one pass: wrap it in list(...)"
+    if callable(x) and not issubclass(kind, type):
+        return f"a function ({_describe_object(x, kind)}) instead of its result: call it, with ()"
     return None
 
 
@@ -567,19 +814,21 @@ def _changed_input(original, given, names) -> str | None:
 
 
 def _first_change(before, after) -> str | None:
-    if isinstance(before, np.ndarray):
-        same = (isinstance(after, np.ndarray) and after.shape == before.shape and after.dtype == before.dtype
+    """Exact types only: an input replaced by an object of the learner's own class counts as changed."""
+    if type(before) is np.ndarray:
+        same = (type(after) is np.ndarray and after.shape == before.shape and after.dtype == before.dtype
                 and np.array_equal(before, after, equal_nan=True))
         return None if same else ""
-    if isinstance(before, dict):
-        if not isinstance(after, dict) or set(after) != set(before):
+    if type(before) is dict:
+        if type(after) is not dict or any(type(key) not in _PLAIN_TYPES for key in after) \
+                or set(after) != set(before):
             return ""
         for key in before:
             if _first_change(before[key], after[key]) is not None:
                 return f"[{key!r}]"
         return None
-    if isinstance(before, (list, tuple)):
-        if not isinstance(after, (list, tuple)) or len(after) != len(before):
+    if type(before) in (list, tuple):
+        if type(after) not in (list, tuple) or len(after) != len(before):
             return ""
         for i, (b, a) in enumerate(zip(before, after)):
             if _first_change(b, a) is not None:
@@ -627,6 +876,8 @@ def _safe_when(when, args, got) -> bool:
 def _describe(x) -> str:
     if x is None:
         return "None"
+    if type(x) in (_Opaque, _Refused):
+        return x.description if type(x) is _Opaque else x.what
     if isinstance(x, np.ndarray):
         return f"an array of shape {x.shape}"
     if isinstance(x, tuple):
@@ -720,3 +971,7 @@ def _compare(expected, got, where: str, returns: str = "") -> Difference | None:
 def _short(a: np.ndarray) -> str:
     with np.printoptions(precision=4, suppress=True, threshold=12, edgeitems=2):
         return "  " + str(a).replace("\n", "\n  ")
+
+
+guard.register_engine(sys.modules[__name__])
+_REFERENCE["snapshot"] = Snapshot.take(environment=(TIME_LIMIT_VARIABLE, GRADING_VARIABLE))   # the pristine one
