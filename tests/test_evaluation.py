@@ -201,6 +201,16 @@ def _npy_header(shape, descr="<f8"):
     return b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header
 
 
+def _zeros_deflated(path, megabytes):
+    """A cache at `path` whose member x holds `megabytes` MB of zeros, deflated to about a thousandth of that."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"{KEY_ENTRY}.npy", _npy_header((), "<U2") + "{}".encode("utf-32-le"))
+        with archive.open("x.npy", "w", force_zip64=True) as member:
+            member.write(_npy_header((megabytes * 2**20 // 8,)))
+            for _ in range(megabytes):
+                member.write(bytes(2**20))
+
+
 def _damage(path, how):
     """Make `path` (a good cache) into one kind of damaged cache."""
     good = path.read_bytes()
@@ -221,23 +231,13 @@ def _damage(path, how):
             archive.writestr(f"{KEY_ENTRY}.npy", _npy_header((), "<U2") + "{}".encode("utf-32-le"))
             archive.writestr("x.npy", _npy_header((2**37,)) + b"\0" * 64)
     elif how == "deflate bomb":  # 300 MB of zeros in a file of about 300 kB
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr(f"{KEY_ENTRY}.npy", _npy_header((), "<U2") + "{}".encode("utf-32-le"))
-            with archive.open("x.npy", "w", force_zip64=True) as member:
-                member.write(_npy_header((300 * 2**20 // 8,)))
-                for _ in range(300):
-                    member.write(bytes(2**20))
+        _zeros_deflated(path, 300)
     elif how == "a shape past any array":  # 10**30 x 0: zero bytes, yet NumPy's reader would overflow
         with zipfile.ZipFile(path, "w") as archive:
             archive.writestr(f"{KEY_ENTRY}.npy", _npy_header((), "<U2") + "{}".encode("utf-32-le"))
             archive.writestr("x.npy", _npy_header((10**30, 0)))
     elif how == "a small file expanding 1000 times":  # 64 MB of zeros in 64 kB, under the size limit
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr(f"{KEY_ENTRY}.npy", _npy_header((), "<U2") + "{}".encode("utf-32-le"))
-            with archive.open("x.npy", "w", force_zip64=True) as member:
-                member.write(_npy_header((64 * 2**20 // 8,)))
-                for _ in range(64):
-                    member.write(bytes(2**20))
+        _zeros_deflated(path, 64)
     elif how == "too many members":
         np.savez(path.with_suffix(""), **{KEY_ENTRY: np.array("{}")}, **{f"m{i}": np.zeros(1) for i in range(2000)})
     else:

@@ -484,38 +484,35 @@ def _diagnose(fn, ex: Exercise, run: _Run) -> Feedback:
     return _fail(name, f"on {where}, {differences[first]}", f"shapes: {ex.shapes}", kind="generic")
 
 
-def _swapped_input(ex: Exercise, cases, results) -> str | None:
-    """The hint when the learner's results are the library's on a tuple argument with two parts exchanged
-    (a cache unpacked in the wrong order), else None."""
+def _swap_hint(ex: Exercise, matches) -> str | None:
+    """The hint for the first tuple argument and pair of its parts (i, j) for which matches(index, i, j) holds:
+    the function reads that argument with parts i and j exchanged. None if no pair does."""
     for index, arg_name in enumerate(ex.inputs):
         parts = ex.input_parts.get(arg_name)
         if not parts:
             continue
         for i in range(len(parts)):
             for j in range(i + 1, len(parts)):
-                if all(_swapped_matches(ex, args, got, index, i, j) for args, got in zip(cases, results)):
+                if matches(index, i, j):
                     order = list(parts)
                     order[i], order[j] = order[j], order[i]
                     return (f"`{arg_name}` is ({', '.join(parts)}) in that order, and your function reads it as "
                             f"({', '.join(order)}): unpack it as {', '.join(parts)} = {arg_name}")
     return None
+
+
+def _swapped_input(ex: Exercise, cases, results) -> str | None:
+    """The hint when the learner's results are the library's on a tuple argument with two parts exchanged
+    (a cache unpacked in the wrong order), else None."""
+    return _swap_hint(ex, lambda index, i, j: all(_swapped_matches(ex, args, got, index, i, j)
+                                                  for args, got in zip(cases, results)))
 
 
 def _reads_input_swapped(fn, ex: Exercise, cases, run: _Run) -> str | None:
     """The hint when the learner's function, given a tuple argument with two parts exchanged, gives the library's
     results on every case: it reads that argument in another order (A_prev, W, b = cache written W, A_prev, b)."""
-    for index, arg_name in enumerate(ex.inputs):
-        parts = ex.input_parts.get(arg_name)
-        if not parts:
-            continue
-        for i in range(len(parts)):
-            for j in range(i + 1, len(parts)):
-                if all(_learner_matches_swapped(fn, ex, args, index, i, j, run) for args in cases):
-                    order = list(parts)
-                    order[i], order[j] = order[j], order[i]
-                    return (f"`{arg_name}` is ({', '.join(parts)}) in that order, and your function reads it as "
-                            f"({', '.join(order)}): unpack it as {', '.join(parts)} = {arg_name}")
-    return None
+    return _swap_hint(ex, lambda index, i, j: all(_learner_matches_swapped(fn, ex, args, index, i, j, run)
+                                                  for args in cases))
 
 
 def _learner_matches_swapped(fn, ex, args, index, i, j, run) -> bool:
