@@ -5,9 +5,11 @@
 #   scripts/rerecord_notebooks.sh                        # every notebook, saved results reused
 #   scripts/rerecord_notebooks.sh project.ipynb          # only the ones named
 #   RETRAIN=1 scripts/rerecord_notebooks.sh              # also retrain every saved network and experiment
-#                                                        # (slow: chapter 5's search alone takes about 20 min)
-# Afterwards run ./test.sh, and OPENBLAS_CORETYPE=Sandybridge ./test.sh -m "notebook or accuracy" to check
-# that the new outputs hold under another BLAS kernel.
+#                                                        # (minutes per notebook: benchmarks/README.md measures them)
+# The committed outputs are recorded under OPENBLAS_CORETYPE=Haswell (README, "Re-recording the notebooks").
+# After a retrain, run it again without RETRAIN=1, so that the committed outputs say "loaded" as a learner's
+# first run will. Then run ./test.sh, OPENBLAS_CORETYPE=Sandybridge ./test.sh -m "notebook or accuracy" (the new
+# outputs hold under another BLAS kernel) and ./test.sh -m retrain (a retrain reads the same).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh requirements-dev.txt

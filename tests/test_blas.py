@@ -84,3 +84,47 @@ def test_fit_restores_the_threads_when_training_fails(two_threads):
     with pytest.raises(KeyboardInterrupt):
         NeuralNetwork(hidden_layers=(8,), epochs=3).fit(X, y, callback=fail)
     assert set(blas_threads()) == {2}
+
+
+def _train(seed, optimizer="adam"):
+    """A small float32 training whose last bits depend on how its products are split."""
+    X = np.random.default_rng(seed).standard_normal((300, 200)).astype(np.float32)
+    Y = (X[:3].sum(axis=0, keepdims=True) > 0).astype(np.float32)
+    net = NeuralNetwork(hidden_layers=(40, 8), optimizer=optimizer, batch_size=32, epochs=15, keep_prob=0.9,
+                        learning_rate=0.01, seed=seed).fit(X, Y)
+    return net.parameters_, net.history_["cost"]
+
+
+def test_map_in_parallel_gives_the_plain_loops_results_to_the_last_bit(two_threads):
+    from utils.blas import map_in_parallel
+
+    seeds = [1, 2, 3, 4, 5]
+    with threadpool_limits(limits=1, user_api="blas"):
+        alone = [_train(seed) for seed in seeds]
+    together = map_in_parallel(_train, seeds, workers=3)
+    assert set(blas_threads()) == {2}                      # the limit is undone after
+    for (p1, c1), (p2, c2) in zip(alone, together):
+        assert c1 == c2 and all(np.array_equal(p1[k], p2[k]) for k in p1)
+    assert map_in_parallel(lambda x: x * x, range(7), workers=2) == [0, 1, 4, 9, 16, 25, 36]
+
+
+def test_map_in_parallel_raises_the_first_error_and_checks_workers(monkeypatch):
+    from utils.blas import default_workers, map_in_parallel
+
+    def fail_on_three(x):
+        if x == 3:
+            raise ValueError("three")
+        return x
+
+    with pytest.raises(ValueError, match="three"):
+        map_in_parallel(fail_on_three, range(6), workers=2)
+    for bad in (0, -1, 1.5, True, "2"):
+        with pytest.raises(ValueError, match="workers: expected a whole number >= 1"):
+            map_in_parallel(abs, [1, 2], workers=bad)
+    monkeypatch.setenv("TRAINING_WORKERS", "3")
+    assert default_workers() == 3
+    monkeypatch.setenv("TRAINING_WORKERS", "two")
+    with pytest.raises(ValueError, match="TRAINING_WORKERS: expected a whole number >= 1, got 'two'"):
+        default_workers()
+    monkeypatch.delenv("TRAINING_WORKERS")
+    assert 1 <= default_workers() <= 4

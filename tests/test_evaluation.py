@@ -379,3 +379,15 @@ def test_results_named_like_savez_arguments_are_cached_and_unstorable_ones_refus
         with pytest.raises(ValueError, match=match):
             cached_experiment("bad", {}, lambda: bad, directory=tmp_path, retrain=True)
     assert not (tmp_path / "bad.npz").exists()
+
+
+def test_format_known_range_prints_the_range_and_says_when_this_machine_falls_outside():
+    from utils.evaluation import format_known_range
+
+    assert format_known_range(0.9205, (91.7, 92.1)) == "91.7 to 92.1"
+    assert format_known_range(0.9166, (91.7, 92.1)) == "91.7 to 92.1"        # rounds to 91.7: inside
+    assert format_known_range(0.9150, (91.7, 92.1)) == "91.7 to 92.1 (here: 91.5, outside the known range)"
+    assert format_known_range(0.93, (91.7, 92.1)) == "91.7 to 92.1 (here: 93.0, outside the known range)"
+    assert format_known_range(0.172, (0.17, 0.18), scale=1, digits=2) == "0.17 to 0.18"
+    with pytest.raises(ValueError, match="low <= high"):
+        format_known_range(0.5, (2, 1))

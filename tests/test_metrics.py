@@ -71,3 +71,17 @@ def test_a_column_of_labels_is_labels_not_one_hot_example():
 def test_bad_labels_are_named(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_majority_baseline_is_the_best_constant_answer_on_the_examples_scored():
+    from utils.metrics import format_baseline, majority_baseline
+
+    y = np.array([[0, 1, 1, 0, 0]])
+    assert majority_baseline(y) == (0, 0.6)
+    assert majority_baseline(y, ["non-cat", "cat"]) == ("non-cat", 0.6)
+    assert majority_baseline([1, 1, 0]) == (1, 2 / 3)
+    assert majority_baseline(np.eye(3)[:, [2, 2, 1, 0]]) == (2, 0.5)       # one-hot (C, m)
+    assert majority_baseline([0, 1]) == (0, 0.5)                           # a tie: the smaller class
+    assert format_baseline(y, ["non-cat", "cat"]) == "always answering 'non-cat' would score 60.0% (3 of 5)"
+    with pytest.raises(ValueError, match="y_true"):
+        majority_baseline([0.5, 1])

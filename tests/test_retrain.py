@@ -10,11 +10,10 @@ Each network is retrained from the hyperparameters recorded in its committed fil
 uses, and saved into a temporary copy of parameters_saved/ (the committed files are never written). Its
 accuracies are compared with the committed file's, which the notebooks print:
 
-* float64 runs (the course's 4-layer network, project.ipynb's network) must match exactly: float64 gave the
-  same figures on every kernel tried (Haswell, SkylakeX, Sandybridge, Prescott; project.ipynb's network: its
-  default kernel and Sandybridge, probabilities within 3e-9 of each other).
-* float32 runs may move by rounding: the tolerance of each, in photos, is the spread measured across kernels
-  and is the one the notebooks and the README state beside the figure (`SPREAD` below).
+Every one of them is trained in float64 and must match exactly: float64 gave the same figures on every
+kernel tried (Haswell, SkylakeX, Sandybridge, Prescott for the course's network; Haswell, SkylakeX and
+Sandybridge for the others). Until 2026-12 the networks of chapters 4 and 5 were float32, whose retrains
+moved by up to 0.7 points between kernels; tests/test_retrain_notebooks.py retrains every notebook whole.
 """
 
 import shutil
@@ -32,20 +31,6 @@ pytestmark = [pytest.mark.retrain, pytest.mark.accuracy]
 
 COMMITTED = Path(__file__).resolve().parent.parent / "parameters_saved"
 
-#: How far (in percentage points) a float32 retrain may land from the committed figure, per split. Measured
-#: (train / validation / test) under OpenBLAS's Haswell, Sandybridge and Prescott kernels, the committed files
-#: being the Haswell runs:
-#:   cats_vs_noncats_mlp.npz        float64 since 2026-11: the same figures on every kernel (exact test)
-#:   cats_vs_noncats_optimized.npz  89.7 / 83.2 / 83.1 on all three kernels
-#:   digits_softmax.npz             100.0 / 97.1 / 96.8 (Haswell), 100.0 / 97.0 / 97.0 (Sandybridge),
-#:                                  100.0 / 97.4 / 97.1 (Prescott); the candidate kept before chapter 5 compared
-#:                                  over seeds (E) moved by up to 0.8 points (97.3 -> 96.5, 97.2 on test)
-#: The tolerances allow two photos of ~130 (1.6 points) and 1.5 points of 1,000 digits; the notebooks and the
-#: README ("Why your numbers may differ by a point") state the same.
-SPREAD = {
-    "cats_vs_noncats_optimized.npz": 1.6,  # optimization_code.ipynb's chosen network
-    "digits_softmax.npz": 1.5,             # chapter 5's network
-}
 
 
 @pytest.fixture(scope="module")
@@ -69,14 +54,12 @@ def network_from(metadata):
     return NeuralNetwork(**options)
 
 
-def assert_close(name, measured, quoted):
-    """Every split's accuracy within SPREAD[name] percentage points of the committed figure."""
+def assert_same(name, measured, quoted):
+    """Every split's accuracy equal to the committed figure (float64: the same on every kernel)."""
     print(f"\n{name} retrained: " + ", ".join(f"{split} {100 * measured[split]:.1f} % (committed "
                                                 f"{100 * value:.1f} %)" for split, value in quoted.items()))
-    for split, value in quoted.items():
-        assert abs(100 * measured[split] - 100 * value) <= SPREAD[name] + 1e-9, (
-            f"{name}: {split} accuracy {measured[split]:.1%} retrained, {value:.1%} committed "
-            f"(allowed spread {SPREAD[name]} points)")
+    assert np.dtype(committed(name)["hyperparameters"]["dtype"]) == np.float64, f"{name}: expected a float64 network"
+    assert measured == pytest.approx(quoted, abs=1e-12), f"{name}: retrained {measured}, committed {quoted}"
 
 
 def save_and_reload(model, folder, name, **metadata):
@@ -133,7 +116,7 @@ def test_optimised_cats_network(saved_copy):
     measured = {"train": model.score(X_tr, ytr), "val": model.score(X_va, yva), "test": model.score(X_te, yte)}
     print(name, {k: f"{v:.1%}" for k, v in measured.items()}, "best epoch", model.best_epoch_)
     save_and_reload(model, saved_copy, name, accuracies=measured)
-    assert_close(name, measured, quoted["accuracies"])
+    assert_same(name, measured, quoted["accuracies"])
 
 
 def test_digits_network(saved_copy):
@@ -150,4 +133,4 @@ def test_digits_network(saved_copy):
                 "test": model.score(X_te, test_y)}
     print(name, {k: f"{v:.1%}" for k, v in measured.items()})
     save_and_reload(model, saved_copy, name, accuracies=measured)
-    assert_close(name, measured, quoted["accuracies"])
+    assert_same(name, measured, quoted["accuracies"])

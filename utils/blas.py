@@ -29,11 +29,20 @@ a 16-core machine.
 
 It never raises the thread count (an `OPENBLAS_NUM_THREADS=1` or an enclosing
 `threadpoolctl.threadpool_limits` stays in force) and restores the previous count on exit.
+
+The other way to use the cores: `map_in_parallel(function, items)` trains several networks at once,
+one per core, each on one BLAS thread. NumPy releases Python's lock inside its products and its
+element-wise loops, so two trainings on 2 cores take about 0.6 of the time of one after the other
+(measured: four float64 Adam trainings on the cats photos, 7.6 s one after the other, 4.4 s two at a
+time). Each training's numbers are those it gives alone, to the last bit (tests/test_blas.py): its
+random generator is its own and its products run on one BLAS thread either way.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 from threadpoolctl import threadpool_limits
 
@@ -58,4 +67,39 @@ def blas_threads_for(layer_dims, m, threshold=MAX_SINGLE_THREAD_MACS):
     return contextlib.nullcontext()
 
 
-__all__ = ["blas_threads_for", "largest_product", "MAX_SINGLE_THREAD_MACS"]
+def default_workers():
+    """How many trainings `map_in_parallel` runs at once: $TRAINING_WORKERS if set, else the cores, at most 4
+    (beyond that, the Python part of each step, which runs one at a time, takes over)."""
+    value = os.environ.get("TRAINING_WORKERS", "")
+    if value:
+        if not value.isdigit() or int(value) < 1:
+            raise ValueError(f"TRAINING_WORKERS: expected a whole number >= 1, got {value!r}")
+        return int(value)
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def map_in_parallel(function, items, workers=None):
+    """[function(item) for item in items], computed `workers` at a time (default: `default_workers()`).
+
+    For independent trainings (seeds, candidates, folds): each call must not change what another one
+    reads. The results come back in the order of `items`, and equal those of the plain loop, because
+    every BLAS product runs on one thread meanwhile (an enclosing limit of one thread stays in force
+    for the trainings' own `blas_threads_for`). An error in one call is raised here, after the calls
+    already running have finished; the calls not yet started are dropped.
+    """
+    items = list(items)
+    workers = default_workers() if workers is None else workers
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"workers: expected a whole number >= 1, got {workers!r}")
+    if workers == 1 or len(items) <= 1:
+        return [function(item) for item in items]
+    with threadpool_limits(limits=1, user_api="blas"):
+        pool = ThreadPoolExecutor(max_workers=min(workers, len(items)), thread_name_prefix="training")
+        try:
+            futures = [pool.submit(function, item) for item in items]
+            return [future.result() for future in futures]
+        finally:   # on an error or an interrupt: drop the calls not yet started, let the running ones finish
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+__all__ = ["blas_threads_for", "largest_product", "MAX_SINGLE_THREAD_MACS", "map_in_parallel", "default_workers"]

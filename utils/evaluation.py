@@ -3,6 +3,7 @@
 - `wilson_interval(n_correct, n)`: the Wilson score interval of an accuracy measured on n examples;
 - `mcnemar_test(correct_a, correct_b)`: exact McNemar test, two classifiers scored on the same examples;
 - `mean_sd(values)`, `format_mean_sd(values)`: a result over several seeds, "78.4 ± 2.1";
+  `format_known_range(value, known)`: a figure that moves with rounding, as the range it is known to fall in;
 - `repeated_stratified_kfold(labels)`, `cross_validate(fit_and_score, X, Y, folds)`: repeated, stratified
   k-fold cross-validation (columns are examples, as everywhere in the project);
 - `cached_experiment(name, key, compute)`: an expensive experiment computed once and saved in
@@ -24,8 +25,9 @@ from typing import NamedTuple
 import numpy as np
 
 from .atomic import check_writable, write_atomically
+from .blas import map_in_parallel
 from .npz import ArchiveError, read_npz, write_npz
-from .paths import DEFAULT_EXPERIMENTS_DIR, experiments_dir, retrain_requested  # noqa: F401  (re-exported)
+from .paths import DEFAULT_EXPERIMENTS_DIR, experiments_dir, provenance, retrain_requested  # noqa: F401  (re-exported)
 from .checks import check_bool, check_callable, check_layer_dims, check_positive_int, check_seed, got
 from .datasets.splits import stratify
 
@@ -133,6 +135,26 @@ def format_mean_sd(values, scale=100, digits=1):
     """ "mean ± sd" of `values` times `scale` (accuracies as fractions -> percent), e.g. "78.4 ± 2.1"."""
     mean, sd = mean_sd(values)
     return f"{mean * scale:.{digits}f} ± {sd * scale:.{digits}f}"
+
+
+def format_known_range(value, known, scale=100, digits=1):
+    """A figure that moves with the last bits of rounding, printed as the range it is known to fall in.
+
+    A chaotic training (a large learning rate, many steps) turns a difference in the last bit of a
+    product, which differs from one CPU to another, into a different result; such a figure cannot be
+    printed as one number that holds on every machine. `known` = (low, high), in the printed unit
+    (percent by default), is the range measured under several BLAS kernels and rounding nudges;
+    the text is "low to high", the same on every machine whose `value` (a fraction) falls inside,
+    else "low to high (here: value, outside the known range)": never a silent wrong claim.
+    """
+    low, high = (float(x) for x in known)
+    if not low <= high:
+        raise ValueError(f"known: expected (low, high) with low <= high, got {known!r}")
+    text = f"{low:.{digits}f} to {high:.{digits}f}"
+    shown = float(value) * scale
+    if not low - 0.5 * 10 ** -digits <= shown <= high + 0.5 * 10 ** -digits:
+        text += f" (here: {shown:.{digits}f}, outside the known range)"
+    return text
 
 
 def _labels_of(labels, name="labels"):
@@ -262,7 +284,7 @@ def cached_experiment(name, key, compute, directory=None, retrain=None, verbose=
         stored_key, results = read_experiment_cache(path)
         if stored_key == key_text:
             if verbose:
-                print(f"loaded {path.as_posix()} (RETRAIN=1 recomputes it)")
+                print(provenance(path, loaded=True, made="computed"))
             return results
     where = "pass another directory=" if directory is not None else "set EXPERIMENTS_DIR to a folder you can write"
     check_writable(path, f"{where} (the results of {name!r} are saved there)")
@@ -283,17 +305,18 @@ def cached_experiment(name, key, compute, directory=None, retrain=None, verbose=
                          "keep summaries (accuracies, curves), not whole data sets")
     write_atomically(path, lambda file: write_npz(file, {KEY_ENTRY: np.array(key_text), **arrays}))
     if verbose:
-        print(f"computed and saved {path.as_posix()}")
+        print(provenance(path, loaded=False, made="computed"))
     return arrays
 
 
 SEPARATOR = "|"  # between a contender's name and a quantity in the flat results of over_seeds
 
 
-def over_seeds(contenders, run_one, seeds):
+def over_seeds(contenders, run_one, seeds, workers=None):
     """Run `run_one(options, seed) -> {quantity: array}` for every contender and every seed.
 
-    contenders: {name: options}. Returns {"name|quantity": array (n_seeds, ...)}, the flat dict of
+    The runs go `workers` at a time (`utils.blas.map_in_parallel`: one per core by default; the
+    results are those of one run after another). contenders: {name: options}. Returns {"name|quantity": array (n_seeds, ...)}, the flat dict of
     arrays that `cached_experiment` stores. A quantity that only some seeds return (the first seed's
     weights, kept for a figure) is stacked over those seeds only, e.g. (1, n, m).
     """
@@ -301,11 +324,14 @@ def over_seeds(contenders, run_one, seeds):
     seeds = list(seeds)
     if not seeds:
         raise ValueError("seeds: expected at least one seed, got none")
-    flat = {}
-    for name, options in contenders.items():
+    for name in contenders:
         if SEPARATOR in str(name):
             raise ValueError(f"contenders: expected names without {SEPARATOR!r}, got {name!r}")
-        records = [run_one(options, seed) for seed in seeds]
+    runs = [(name, seed) for name in contenders for seed in seeds]
+    done = dict(zip(runs, map_in_parallel(lambda run: run_one(contenders[run[0]], run[1]), runs, workers)))
+    flat = {}
+    for name in contenders:
+        records = [done[name, seed] for seed in seeds]
         for quantity in records[0]:
             flat[f"{name}{SEPARATOR}{quantity}"] = np.stack([np.asarray(r[quantity], dtype=float)
                                                              for r in records if quantity in r])
@@ -345,7 +371,7 @@ def image_fingerprints(images):
     return {hashlib.sha256(np.ascontiguousarray(image).tobytes()).hexdigest() for image in array}
 
 
-__all__ = ["wilson_interval", "McNemarResult", "mcnemar_test", "mean_sd", "format_mean_sd",
+__all__ = ["wilson_interval", "McNemarResult", "mcnemar_test", "mean_sd", "format_mean_sd", "format_known_range",
            "repeated_stratified_kfold", "cross_validate", "experiments_dir", "cached_experiment",
            "read_experiment_cache", "DamagedCacheError", "MAX_CACHE_BYTES",
            "over_seeds", "by_contender", "parameter_count", "image_fingerprints"]

@@ -40,4 +40,24 @@ def experiments_dir(directory=None) -> Path:
     return Path(directory if directory is not None else os.environ.get("EXPERIMENTS_DIR", DEFAULT_EXPERIMENTS_DIR))
 
 
-__all__ = ["PROJECT_ROOT", "PARAMETERS_DIR", "retrain_requested", "parameters_dir", "experiments_dir"]
+def provenance(path, loaded, made="trained", saved_in=None) -> str:
+    """The one line a notebook prints about where a saved network or cached experiment came from.
+
+    ``<path>: loaded (RETRAIN=1 trains it again)`` when it was read from `path`, ``<path>: trained now and
+    saved`` when it was `made` ("trained" or "computed") in this run (``<path>: trained now, saved in
+    section 9`` when the notebook writes it later: `saved_in` says where). Both forms are one rule so that a
+    notebook run with RETRAIN=1 reads like the committed one: nbval_sanitize.cfg's `provenance` section
+    turns either into the same text (tests/test_retrain_notebooks.py).
+    """
+    from .text import printable
+
+    if made not in ("trained", "computed"):
+        raise ValueError(f"made: expected 'trained' or 'computed', got {made!r}")
+    where = printable(Path(path).as_posix())
+    verb = "trains" if made == "trained" else "computes"
+    if loaded:
+        return f"{where}: loaded (RETRAIN=1 {verb} it again)"
+    return f"{where}: {made} now, saved in {printable(saved_in)}" if saved_in else f"{where}: {made} now and saved"
+
+
+__all__ = ["PROJECT_ROOT", "PARAMETERS_DIR", "retrain_requested", "parameters_dir", "experiments_dir", "provenance"]
