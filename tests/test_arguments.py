@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from hypothesis.extra.numpy import arrays
 
-from utils import (L_layer_model, L_model_backward, L_model_forward, NeuralNetwork, accuracy, compute_cost,
+from utils import (L_layer_model, L_model_backward, L_model_backward_with_regularization, L_model_forward,
+                   L_model_forward_with_dropout, NeuralNetwork, accuracy, compute_cost,
                    confusion_matrix, f1_score, gradient_check_n, initialize_parameters, initialize_parameters_deep,
                    linear_forward, one_hot, precision, predict, predict_y, random_mini_batches, recall, train_NN,
                    two_layer_model)
@@ -359,13 +360,13 @@ def test_layer_dims_are_checked_everywhere(dims):
     (lambda: linear_forward([[1.0]], np.ones((1, 1)), np.zeros((1, 1))), "A"),
     (lambda: linear_forward(np.ones((3, 2)), np.ones((1, 3)), np.zeros((2, 1))), "b"),
     (lambda: L_model_forward(X, P, activations=5), "activations"),
-    (lambda: L_model_forward(X, P, keep_prob=0.5, rng="abc"), "rng"),
-    (lambda: L_model_forward(X, P, keep_prob=True), "keep_prob"),
-    (lambda: L_model_forward(X, P, keep_prob=0.5, masks=np.ones((4, 6), bool)), "masks"),
+    (lambda: L_model_forward_with_dropout(X, P, keep_prob=0.5, rng="abc"), "rng"),
+    (lambda: L_model_forward_with_dropout(X, P, keep_prob=True), "keep_prob"),
+    (lambda: L_model_forward_with_dropout(X, P, keep_prob=0.5, masks=np.ones((4, 6), bool)), "masks"),
     (lambda: L_model_forward(X, {"W1": [[1.0, 2.0, 3.0]], "b1": np.zeros((1, 1))}), "parameters['W1']"),
     (lambda: L_model_forward(X, {"W1": np.ones((0, 3)), "b1": np.zeros((0, 1))}), "parameters['W1']"),
     (lambda: L_model_backward(np.full((1, 6), 0.5), Y.astype(str), L_model_forward(X, P)[1]), "Y"),
-    (lambda: L_model_backward(L_model_forward(X, P)[0], Y, L_model_forward(X, P)[1], lambd=-1), "lambd"),
+    (lambda: L_model_backward_with_regularization(L_model_forward(X, P)[0], Y, L_model_forward(X, P)[1], lambd=-1), "lambd"),
     (lambda: L_model_backward(L_model_forward(X, P)[0], Y, "caches"), "caches"),
     (lambda: L_model_backward(np.full((1, 2), 0.5), Y[:, :2], L_model_forward(X, P)[1]), "caches"),
     (lambda: L_model_backward(np.array([["a"] * 6]), Y, L_model_forward(X, P)[1]), "AL"),

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from utils import (L_layer_model, L_model_backward, L_model_forward, NeuralNetwork, compute_cost,
+from utils import (L_layer_model, L_model_backward, L_model_backward_with_regularization, L_model_forward,
+                   L_model_forward_with_dropout, NeuralNetwork, compute_cost,
                    initialize_parameters_deep, linear_forward, predict, random_mini_batches, save_parameters)
 from utils.activations import get_activation
 
@@ -70,11 +71,11 @@ CASES = {
     "wrong number of activations": (
         lambda: L_model_forward(X, P, ["relu"] * 3), r"activations: expected 2 names \(one per layer\) for a 2-layer network, got 3"),
     "keep_prob zero": (
-        lambda: L_model_forward(X, P, keep_prob=0.0), r"keep_prob: expected a probability in \(0, 1\], got 0.0"),
+        lambda: L_model_forward_with_dropout(X, P, keep_prob=0.0), r"keep_prob: expected a probability in \(0, 1\], got 0.0"),
     "wrong number of masks": (
-        lambda: L_model_forward(X, P, keep_prob=0.5, masks=[]), r"masks: expected 1 masks \(one per hidden layer\), got 0"),
+        lambda: L_model_forward_with_dropout(X, P, keep_prob=0.5, masks=[]), r"masks: expected 1 masks \(one per hidden layer\), got 0"),
     "mask of the wrong shape": (
-        lambda: L_model_forward(X, P, keep_prob=0.5, masks=[np.ones((4, 5), bool)]), r"mask: expected shape \(4, 6\) to match the activations, got \(4, 5\)"),
+        lambda: L_model_forward_with_dropout(X, P, keep_prob=0.5, masks=[np.ones((4, 5), bool)]), r"mask: expected shape \(4, 6\) to match the activations, got \(4, 5\)"),
     "unknown optimizer": (
         lambda: NeuralNetwork(optimizer="sgd"), r"optimizer: expected one of \('gd', 'momentum', 'rmsprop', 'adam'\), got 'sgd'"),
     "unknown schedule": (

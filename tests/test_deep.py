@@ -7,7 +7,8 @@ from utils import (L_layer_model, L_model_backward, L_model_forward, initialize_
                    initialize_parameters_deep, linear_activation_backward, linear_activation_forward,
                    linear_backward, linear_forward, predict, two_layer_model, update_parameters)
 from utils.costs import compute_cost, compute_cost_from_logits
-from utils.deep import compute_gradients
+from utils.deep import (L_model_backward_with_regularization, L_model_forward_with_dropout, compute_gradients,
+                        gradient_descent, gradient_descent_with_regularization)
 
 
 def blobs(m=200, n_x=2, seed=0):
@@ -44,7 +45,6 @@ def test_linear_backward_formulas_and_shapes():
     np.testing.assert_allclose(dA_prev, W.T @ dZ)
     np.testing.assert_allclose(dW, dZ @ A_prev.T / 4)
     np.testing.assert_allclose(db, dZ.mean(axis=1, keepdims=True))
-    assert linear_backward(dZ, (A_prev, W, b), need_dA_prev=False)[0] is None
 
 
 def test_linear_activation_backward_chains_activation_and_linear():
@@ -70,7 +70,38 @@ def test_L_model_forward_and_backward_shapes():
         assert grads[f"db{l}"].shape == parameters[f"b{l}"].shape
         assert grads[f"dA{l - 1}"].shape == (dims[l - 1], 7)
         assert grads[f"dW{l}"].dtype == np.float32
-    assert "dA0" not in L_model_backward(AL, Y, caches, need_dA0=False)
+
+
+@pytest.mark.parametrize("activations", [None, ["tanh", "relu", "softmax"], ["relu", "relu", "tanh"]])
+def test_regularised_passes_without_regularisation_are_the_course_passes(activations):
+    """keep_prob = 1 and lambd = 0: the functions chapter 4 shows are the ones chapters 1 to 3 show, to the last bit."""
+    rng = np.random.default_rng(4)
+    n_y = 3 if activations and activations[-1] == "softmax" else 1
+    parameters = initialize_parameters_deep([5, 4, 3, n_y], "he", seed=2, dtype=np.float64)
+    if activations and activations[-1] == "tanh":
+        parameters["W3"] *= 0.05  # outputs inside (0, 1), as a cross-entropy needs
+        parameters["b3"] += 0.5
+    X = rng.standard_normal((5, 9))
+    labels = rng.integers(0, max(n_y, 2), 9)
+    Y = np.eye(n_y)[:, labels] if n_y > 1 else labels[None, :]
+    AL, caches = L_model_forward(X, parameters, activations)
+    AL_d, caches_d = L_model_forward_with_dropout(X, parameters, 1.0, activations)
+    assert np.array_equal(AL, AL_d)
+    grads = L_model_backward(AL, Y, caches, activations)
+    grads_r = L_model_backward_with_regularization(AL_d, Y, caches_d, activations, lambd=0.0)
+    assert sorted(grads) == sorted(grads_r)
+    assert all(np.array_equal(grads[k], grads_r[k]) for k in grads)
+
+
+def test_regularised_gradient_descent_without_regularisation_is_gradient_descent():
+    X, Y = blobs(m=40)
+    X = X.astype(np.float64)
+    parameters = initialize_parameters_deep([2, 3, 1], "he", seed=1, dtype=np.float64)
+    plain, costs = gradient_descent(X, Y.astype(np.float64), parameters, None, 0.1, 50, print_every=10)
+    regular, costs_r = gradient_descent_with_regularization(X, Y.astype(np.float64), parameters, None, 0.1, 50,
+                                                            lambd=0.0, keep_prob=1.0, print_every=10)
+    assert costs == costs_r
+    assert all(np.array_equal(plain[k], regular[k]) for k in plain)
 
 
 def test_output_gradient_is_fused_AL_minus_Y():
@@ -146,13 +177,13 @@ def test_update_parameters_does_not_modify_its_inputs():
 def test_dropout_masks_are_applied_scaled_and_reusable():
     parameters = initialize_parameters_deep([4, 50, 30, 1], "he", seed=0, dtype=np.float64)
     X = np.abs(np.random.default_rng(0).standard_normal((4, 40)))
-    AL, caches = L_model_forward(X, parameters, keep_prob=0.5, rng=0)
+    AL, caches = L_model_forward_with_dropout(X, parameters, keep_prob=0.5, rng=0)
     D1, kp = caches[0][2]
     assert kp == 0.5 and D1.dtype == bool and D1.shape == (50, 40)
     assert 0.35 < D1.mean() < 0.65
     assert len(caches[2]) == 2  # no dropout on the output layer
     masks = [c[2][0] for c in caches[:2]]
-    AL_again, _ = L_model_forward(X, parameters, keep_prob=0.5, masks=masks, rng=123)
+    AL_again, _ = L_model_forward_with_dropout(X, parameters, keep_prob=0.5, masks=masks, rng=123)
     np.testing.assert_array_equal(AL, AL_again)
     A1_full = np.maximum(parameters["W1"] @ X + parameters["b1"], 0)
     np.testing.assert_allclose(caches[1][0][0], A1_full * D1 / 0.5)  # A1 as fed to layer 2
@@ -231,8 +262,8 @@ def test_compute_gradients_is_the_course_functions_to_the_last_bit(activations, 
     Y = np.eye(n_y)[:, labels] if n_y > 1 else labels[None, :]
     cost, AL, grads = compute_gradients(X, Y, parameters, activations, lambd, keep_prob, rng=3, need_dA0=True)
 
-    AL_course, caches = L_model_forward(X, parameters, activations, keep_prob, rng=3)
-    want = L_model_backward(AL_course, Y, caches, activations, lambd)
+    AL_course, caches = L_model_forward_with_dropout(X, parameters, keep_prob, activations, rng=3)
+    want = L_model_backward_with_regularization(AL_course, Y, caches, activations, lambd)
     assert cost == compute_cost_from_logits(caches[-1][1], Y, parameters, lambd)
     assert np.array_equal(AL, AL_course)
     assert sorted(grads) == sorted(k for k in want if not k.startswith("dA") or k == "dA0")
@@ -252,6 +283,6 @@ def test_compute_gradients_with_another_output_uses_compute_cost():
     cost, _, grads = compute_gradients(X, Y, parameters, activations, lambd=0.3, need_dA0=True)
     AL, caches = L_model_forward(X, parameters, activations)
     assert 0 < AL.min() and AL.max() < 1
-    want = L_model_backward(AL, Y, caches, activations, lambd=0.3)
+    want = L_model_backward_with_regularization(AL, Y, caches, activations, lambd=0.3)
     assert cost == compute_cost(AL, Y, parameters, lambd=0.3)
     assert all(np.array_equal(grads[k], want[k]) for k in ("dW1", "db1", "dW2", "db2", "dA0"))

@@ -63,6 +63,32 @@ def test_markers_match_and_each_solution_is_followed_by_its_check(path):
             assert not re.search(rf"show_source\((utils\.)?{name}\)", c.source), (name, c.id)
 
 
+#: The chapters in the order the README gives them; an exercise's answer may not be shown in an earlier one.
+READING_ORDER = ["chapter1_logistic_regression.ipynb", "chapter2_shallow_network.ipynb", "project.ipynb",
+                 "optimization_code.ipynb", "chapter5_softmax_digits.ipynb", "playground.ipynb"]
+
+
+def test_no_chapter_shows_the_answer_to_an_exercise_of_a_later_chapter():
+    """The learner builds before reading: across the reading order, the library's code of an exercised function
+    (`show_source(name)`) appears only after that exercise's check."""
+    assert set(READING_ORDER) >= {p.name for p in SOURCES}
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert sorted(READING_ORDER, key=lambda name: readme.index(f"[{name}](")) == READING_ORDER   # the README's table
+    shown = []   # (position in the reading order, name, cell id)
+    exercised = {}   # name -> position of its check
+    for n, name in enumerate(READING_ORDER):
+        for i, c in enumerate(_cells(ROOT / name)):
+            position = (n, i)
+            if c.cell_type != "code":
+                continue
+            if BEGIN in c.source:
+                exercised[DEF.search(c.source).group(1)] = (n, i + 1)
+            shown += [(position, target, c.id) for target in re.findall(r"show_source\((?:utils\.)?(\w+)\)", c.source)]
+    early = [(READING_ORDER[position[0]], cell, target) for position, target, cell in shown
+             if target in exercised and position < exercised[target]]
+    assert not early, f"answers shown before their exercise: {early}"
+
+
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.stem)
 def test_the_lesson_goes_on_with_the_library_whatever_the_learner_wrote(path):
     """Each exercised name the notebook also imports from the library is re-imported by the cell after its check

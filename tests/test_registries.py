@@ -7,7 +7,7 @@ from utils import atomic, cli, images, optimizers, paths
 from utils import parameters_file
 from utils.activations import default_activations
 from utils.checks import check_activations
-from utils.deep import L_model_backward, L_model_forward, labels_from_probabilities, n_correct, predict
+from utils.deep import L_model_backward, L_model_backward_with_regularization, L_model_forward, labels_from_probabilities, n_correct, predict
 from utils.initializers import INITIALIZERS, METHODS, initialize_parameters_deep, weight_scale
 from utils.network import NeuralNetwork
 from utils.optimizers import (OPTIMIZERS, SCHEDULES, Optimizer, exponential_lr, get_optimizer, initialize_adam,
@@ -148,7 +148,7 @@ def test_l2_gradient_is_the_one_training_uses():
     parameters = initialize_parameters_deep([6, 4, 1], "he", seed=1, dtype=np.float64)
     AL, caches = L_model_forward(X, parameters)
     plain = L_model_backward(AL, Y, caches)
-    regularised = L_model_backward(AL, Y, caches, lambd=0.7)
+    regularised = L_model_backward_with_regularization(AL, Y, caches, lambd=0.7)
     for l in (1, 2):
         W = parameters[f"W{l}"]
         np.testing.assert_array_equal(regularised[f"dW{l}"], plain[f"dW{l}"] + l2_gradient(W, 0.7, X.shape[1]))

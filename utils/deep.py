@@ -16,6 +16,11 @@ A layer's cache is ``(linear_cache, activation_cache)`` = ``((A_prev, W, b), Z)`
 when dropout was applied to that layer's output it is
 ``(linear_cache, activation_cache, (D, keep_prob))``.
 
+The course-named functions are the course's code, as the lessons show it: `L_model_forward` and
+`L_model_backward` know nothing of dropout and L2. The regularised passes, taught in
+`optimization_code.ipynb`, are `L_model_forward_with_dropout` and `L_model_backward_with_regularization`
+(tested equal to the plain ones when keep_prob = 1 and lambd = 0).
+
 `NeuralNetwork` trains through `compute_gradients`, whose loop (`forward_backward`) does the same
 arithmetic as `L_model_forward` and `L_model_backward` (equal to the last bit, tested) without
 their per-layer caches and checks.
@@ -81,8 +86,7 @@ def linear_forward(A, W, b):
     Returns (Z, cache) with cache = (A, W, b) for the backward pass.
     """
     check_linear_inputs(A, W, b)
-    Z = W @ A
-    Z += b
+    Z = W @ A + b
     return Z, (A, W, b)
 
 
@@ -97,18 +101,32 @@ def linear_activation_forward(A_prev, W, b, activation):
     return A, (linear_cache, activation_cache)
 
 
-def L_model_forward(X, parameters, activations=None, keep_prob=1.0, rng=0, masks=None, validate=True):
-    """Forward pass through L layers: X (n_0, m) -> AL (n_L, m).
+def L_model_forward(X, parameters, activations=None):
+    """Forward pass through L layers: X (n_0, m) -> AL (n_L, m), the course's [LINEAR -> RELU] * (L-1) -> LINEAR -> SIGMOID.
 
     activations: None (relu hidden, sigmoid output), a name for the hidden
     layers, or a list of L names.
-    keep_prob < 1 applies inverted dropout to the hidden layers' outputs
-    A_1 .. A_{L-1}; masks are drawn from `rng` unless `masks` gives them (a
-    list of L-1 boolean arrays, shapes (n_l, m)). An int `rng` is a seed, so
-    every call draws the same masks; pass one np.random.Generator to a training
-    loop to get fresh masks each iteration (what `L_layer_model` does).
-    validate=False skips the shape / finiteness checks (training loops check once).
-    Returns (AL, caches), one cache per layer (see the module docstring).
+    Returns (AL, caches), one cache ((A_prev, W, b), Z) per layer.
+    """
+    L, X = check_forward_arguments(X, parameters)
+    names = resolve_activations(activations, L)
+    caches = []
+    A = X
+    for l in range(1, L + 1):
+        A, cache = linear_activation_forward(A, parameters[f"W{l}"], parameters[f"b{l}"], names[l - 1])
+        caches.append(cache)
+    return A, caches
+
+
+def L_model_forward_with_dropout(X, parameters, keep_prob=1.0, activations=None, rng=0, masks=None, validate=True):
+    """`L_model_forward` with inverted dropout on the hidden layers' outputs A_1 .. A_{L-1}.
+
+    A_l <- A_l * D_l / keep_prob with D_l a (n_l, m) mask, True with probability keep_prob. The masks
+    are drawn from `rng` unless `masks` gives them (a list of L-1 boolean arrays). An int `rng` is a
+    seed, so every call draws the same masks; pass one np.random.Generator to a training loop to get
+    fresh masks each iteration. A layer with dropout keeps (D_l, keep_prob) as a third part of its
+    cache, for `L_model_backward_with_regularization`. keep_prob = 1 is `L_model_forward` (tested).
+    validate=False skips the argument checks (callers that checked once: training, prediction).
     """
     L, X = check_forward_arguments(X, parameters, keep_prob, rng, masks) if validate else (num_layers(parameters), X)
     names = resolve_activations(activations, L)
@@ -127,40 +145,64 @@ def L_model_forward(X, parameters, activations=None, keep_prob=1.0, rng=0, masks
 
 # ------------------------------------------------------------------ backward
 
-def linear_backward(dZ, cache, need_dA_prev=True):
+def linear_backward(dZ, cache):
     """Gradients of the linear step Z = W A_prev + b, averaged over the m examples.
 
     dZ: (n_l, m), cache = (A_prev, W, b) ->
     dA_prev = W^T dZ (n_{l-1}, m), dW = 1/m dZ A_prev^T (n_l, n_{l-1}), db = 1/m sum_j dZ (n_l, 1).
-    need_dA_prev=False returns None for dA_prev (the first layer's W^T dZ is never used in training).
     """
     A_prev, W, b = cache
     m = A_prev.shape[1]
-    dW = dZ @ A_prev.T
-    dW *= 1.0 / m
-    db = dZ.sum(axis=1, keepdims=True)
-    db *= 1.0 / m
-    dA_prev = W.T @ dZ if need_dA_prev else None
+    dW = 1.0 / m * (dZ @ A_prev.T)
+    db = 1.0 / m * np.sum(dZ, axis=1, keepdims=True)
+    dA_prev = W.T @ dZ
     return dA_prev, dW, db
 
 
-def linear_activation_backward(dA, cache, activation, need_dA_prev=True):
-    """dZ = dA * g'(Z), then `linear_backward`. Returns (dA_prev, dW, db)."""
+def linear_activation_backward(dA, cache, activation):
+    """dZ = dA * g'(Z), then `linear_backward`. cache = ((A_prev, W, b), Z). Returns (dA_prev, dW, db)."""
     _, backward = get_activation(activation)
     linear_cache, activation_cache = cache[0], cache[1]
     dZ = backward(dA, activation_cache)
-    return linear_backward(dZ, linear_cache, need_dA_prev)
+    return linear_backward(dZ, linear_cache)
 
 
-def L_model_backward(AL, Y, caches, activations=None, lambd=0.0, need_dA0=True, validate=True):
-    """Backpropagation through the L layers: grads {"dA{l-1}", "dW{l}", "db{l}"}.
+def L_model_backward(AL, Y, caches, activations=None):
+    """Backpropagation through the L layers: grads {"dA{l-1}", "dW{l}", "db{l}"} for l = L .. 1.
 
     Output layer: for sigmoid + binary cross-entropy and softmax + categorical
     cross-entropy the two Jacobians collapse to dZ_L = AL - Y (n_L, m). Any
     other output activation uses dAL = -(Y/AL - (1-Y)/(1-AL)) and its backward.
-    Hidden layers: dropout masks in the caches are applied to dA_l
-    (dA_l * D_l / keep_prob); lambd > 0 adds `l2_gradient` (lambd/m W_l) to dW_l.
-    need_dA0=False skips dA0 = W_1^T dZ_1 (training never uses it).
+    Hidden layers: `linear_activation_backward`, from layer L-1 down to 1.
+    """
+    AL, Y = check_backward_arguments(AL, Y, caches)
+    L = len(caches)
+    names = resolve_activations(activations, L)
+    Y = Y.astype(AL.dtype, copy=False)
+    grads = {}
+    if names[-1] in ("sigmoid", "softmax"):
+        dZ = AL - Y
+        dA_prev, dW, db = linear_backward(dZ, caches[-1][0])
+    else:
+        eps = np.finfo(AL.dtype).eps
+        AL = np.clip(AL, eps, 1 - eps)       # keeps Y / AL finite
+        dAL = -(Y / AL - (1 - Y) / (1 - AL))
+        dA_prev, dW, db = linear_activation_backward(dAL, caches[-1], names[-1])
+    grads[f"dA{L - 1}"], grads[f"dW{L}"], grads[f"db{L}"] = dA_prev, dW, db
+    for l in range(L - 1, 0, -1):
+        dA = grads[f"dA{l}"]
+        grads[f"dA{l - 1}"], grads[f"dW{l}"], grads[f"db{l}"] = linear_activation_backward(dA, caches[l - 1], names[l - 1])
+    return grads
+
+
+def L_model_backward_with_regularization(AL, Y, caches, activations=None, lambd=0.0, validate=True):
+    """`L_model_backward` with the regularised network's two extra terms.
+
+    Dropout: a hidden layer whose cache holds a mask (from `L_model_forward_with_dropout`) passes back
+    dA_l * D_l / keep_prob (`dropout_backward`), the same units switched off as in the forward pass.
+    L2: lambd > 0 adds `l2_gradient` (lambd/m W_l) to every dW_l.
+    With neither (keep_prob = 1, lambd = 0) it is `L_model_backward` (tested).
+    validate=False skips the argument checks.
     """
     AL, Y = check_backward_arguments(AL, Y, caches, lambd) if validate else (AL, Y)
     L = len(caches)
@@ -170,12 +212,12 @@ def L_model_backward(AL, Y, caches, activations=None, lambd=0.0, need_dA0=True, 
     grads = {}
     if names[-1] in FUSED_OUTPUTS:
         dZ = AL - Y
-        dA_prev, dW, db = linear_backward(dZ, caches[-1][0], need_dA0 or L > 1)
+        dA_prev, dW, db = linear_backward(dZ, caches[-1][0])
     else:
         eps = np.finfo(AL.dtype).eps
         ALc = np.clip(AL, eps, 1 - eps)
         dAL = -(Y / ALc - (1 - Y) / (1 - ALc))
-        dA_prev, dW, db = linear_activation_backward(dAL, caches[-1], names[-1], need_dA0 or L > 1)
+        dA_prev, dW, db = linear_activation_backward(dAL, caches[-1], names[-1])
     grads[f"dA{L - 1}"], grads[f"dW{L}"], grads[f"db{L}"] = dA_prev, dW, db
     for l in range(L - 1, 0, -1):
         cache = caches[l - 1]
@@ -183,13 +225,10 @@ def L_model_backward(AL, Y, caches, activations=None, lambd=0.0, need_dA0=True, 
         if len(cache) == 3:
             D, keep_prob = cache[2]
             dA = dropout_backward(dA, D, keep_prob)
-        need = need_dA0 or l > 1
-        grads[f"dA{l - 1}"], grads[f"dW{l}"], grads[f"db{l}"] = linear_activation_backward(dA, cache, names[l - 1], need)
+        grads[f"dA{l - 1}"], grads[f"dW{l}"], grads[f"db{l}"] = linear_activation_backward(dA, cache, names[l - 1])
     if lambd:
         for l in range(1, L + 1):
             grads[f"dW{l}"] += l2_gradient(caches[l - 1][0][1], lambd, m)
-    if not need_dA0:
-        grads.pop("dA0", None)
     return grads
 
 
@@ -452,10 +491,34 @@ def explain_divergence(error, learning_rate, **context):
 
 
 def gradient_descent(X, Y, parameters, activations=None, learning_rate=0.0075, num_iterations=3000,
-                     print_cost=False, lambd=0.0, keep_prob=1.0, seed=1, print_every=100):
-    """Full-batch gradient descent from `parameters`; X, Y already checked and cast.
+                     print_cost=False, print_every=100):
+    """Full-batch gradient descent from `parameters`: forward, cost, backward, update, `num_iterations` times.
 
+    X (n_x, m), Y (n_L, m) already checked and cast. `compute_gradients` is `L_model_forward`,
+    the cost and `L_model_backward` in one pass (the same numbers, tested).
     Returns (parameters, costs) with the cost recorded every `print_every` iterations.
+    """
+    costs = []
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # a diverging run stops below, not in warnings
+        for i in range(num_iterations):
+            cost, _, grads = compute_gradients(X, Y, parameters, activations)
+            if not math.isfinite(cost):
+                raise diverged(cost, i, learning_rate)
+            parameters = update_parameters(parameters, grads, learning_rate)
+            if i % print_every == 0 or i == num_iterations - 1:
+                if print_cost:
+                    print(f"Cost after iteration {i}: {cost}")
+                if i % print_every == 0:
+                    costs.append(cost)
+    return parameters, costs
+
+
+def gradient_descent_with_regularization(X, Y, parameters, activations=None, learning_rate=0.0075,
+                                         num_iterations=3000, print_cost=False, lambd=0.0, keep_prob=1.0, seed=1,
+                                         print_every=100):
+    """`gradient_descent` on the regularised cost: L2 (lambd) and dropout (keep_prob, fresh masks from `seed`).
+
+    With lambd = 0 and keep_prob = 1 it takes the same steps as `gradient_descent` (tested).
     """
     rng = np.random.default_rng(seed)
     costs = []
@@ -508,8 +571,10 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, 
     names = resolve_activations(activations, len(dims) - 1)
     parameters = initialize_parameters_deep(dims, initialization, seed=seed, dtype=dtype)
     try:
-        return gradient_descent(X, Y, parameters, names, learning_rate, num_iterations, print_cost, lambd, keep_prob,
-                                seed)
+        if lambd == 0 and keep_prob == 1:
+            return gradient_descent(X, Y, parameters, names, learning_rate, num_iterations, print_cost)
+        return gradient_descent_with_regularization(X, Y, parameters, names, learning_rate, num_iterations, print_cost,
+                                                    lambd, keep_prob, seed)
     except DivergenceError as error:  # name the likely cause: the inputs, keep_prob, lambd, the weights or the rate
         raise explain_divergence(error, learning_rate, X=X, keep_prob=keep_prob, lambd=lambd, m=X.shape[1],
                                  initialization=initialization) from None
@@ -535,7 +600,7 @@ def predict(X, y, parameters, activations=None, print_accuracy=True):
         check_class_labels(labels, one_hot_rows, max(2, n_L), "y", "{0, 1} (the output layer has one unit)"
                            if n_L == 1 else f"0..{n_L - 1} (the output layer has {n_L} units)")
     X = X.astype(parameters["W1"].dtype, copy=False)
-    AL, _ = L_model_forward(X, parameters, activations, validate=False)
+    AL, _ = L_model_forward_with_dropout(X, parameters, activations=activations, validate=False)
     p = labels_from_probabilities(AL)
     if labels is not None and check_bool(print_accuracy, "print_accuracy"):
         print("Accuracy: " + str(float(np.mean(p[0] == labels))))

@@ -17,7 +17,8 @@ import numpy as np
 
 from .checks import check_gradient_check_arguments, check_layer_dims, check_parameters
 from .costs import compute_cost_from_logits, compute_cost
-from .deep import FUSED_OUTPUTS, L_model_backward, L_model_forward, num_layers, resolve_activations
+from .deep import (FUSED_OUTPUTS, L_model_backward_with_regularization, L_model_forward_with_dropout, num_layers,
+                   resolve_activations)
 from .regularization import dropout_mask
 
 
@@ -79,7 +80,7 @@ def draw_masks(X, parameters, keep_prob, seed=0):
 
 def network_cost(parameters, X, Y, activations=None, lambd=0.0, keep_prob=1.0, masks=None):
     """J(theta): the network's cost with fixed dropout masks (stable, from the logits)."""
-    AL, caches = L_model_forward(X, parameters, activations, keep_prob, masks=masks, validate=False)
+    AL, caches = L_model_forward_with_dropout(X, parameters, keep_prob, activations, masks=masks, validate=False)
     names = resolve_activations(activations, len(caches))
     if names[-1] in FUSED_OUTPUTS:
         return compute_cost_from_logits(caches[-1][1], Y, parameters, lambd)
@@ -87,9 +88,9 @@ def network_cost(parameters, X, Y, activations=None, lambd=0.0, keep_prob=1.0, m
 
 
 def backprop_gradients(parameters, X, Y, activations=None, lambd=0.0, keep_prob=1.0, masks=None):
-    """The grads dict from `L_model_backward` with the same fixed masks."""
-    AL, caches = L_model_forward(X, parameters, activations, keep_prob, masks=masks, validate=False)
-    return L_model_backward(AL, Y, caches, activations, lambd)
+    """The grads dict from `L_model_backward_with_regularization` (L2, dropout with the same fixed masks)."""
+    AL, caches = L_model_forward_with_dropout(X, parameters, keep_prob, activations, masks=masks, validate=False)
+    return L_model_backward_with_regularization(AL, Y, caches, activations, lambd)
 
 
 def gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7, print_msg=False, activations=None,
@@ -97,7 +98,7 @@ def gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7, print_msg=False,
     """Relative error between backprop `gradients` and central differences of the cost.
 
     Everything is converted to float64. gradients=None computes them with
-    `L_model_backward`. With keep_prob < 1, pass the `masks` used to compute
+    `L_model_backward_with_regularization`. With keep_prob < 1, pass the `masks` used to compute
     `gradients` (or gradients=None and masks are drawn once from `seed`).
     Cost per check: 2 forward passes per parameter, so use small networks.
     """

@@ -35,7 +35,7 @@ from .blas import blas_threads_for
 from .checks import check_callable, check_class_labels, check_hyperparameters, check_parameter_count, got, read_labels
 from .costs import compute_cost_from_logits, one_hot
 from .deep import (DivergenceError, check_divergence, check_learning_rate, check_iterations, check_X,  # noqa: F401
-                   compute_gradients, diverged, explain_divergence, L_model_forward, labels_from_probabilities,
+                   compute_gradients, diverged, explain_divergence, L_model_forward_with_dropout, labels_from_probabilities,
                    layer_dims_of, n_correct as _n_correct, resolve_activations)
 from .initializers import initialize_parameters_deep
 from .metrics import accuracy  # noqa: F401  (re-exported)
@@ -279,7 +279,7 @@ class NeuralNetwork:
         h["learning_rate"].append(lr)
         if X_val is not None:
             if span is None:
-                AL, caches = L_model_forward(X_val, p, self.activations_, validate=False)
+                AL, caches = L_model_forward_with_dropout(X_val, p, activations=self.activations_, validate=False)
                 ZL = caches[-1][1]
             else:
                 AL, ZL = span_forward_val(span, p, self.activations_)  # through X^T X_val: no W1 needed
@@ -290,7 +290,7 @@ class NeuralNetwork:
     def _cost(self, X, Y):
         """The training cost (cross-entropy + L2 term, no dropout) of parameters_ on all of X, Y."""
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            _, caches = L_model_forward(X, self.parameters_, self.activations_, validate=False)
+            _, caches = L_model_forward_with_dropout(X, self.parameters_, activations=self.activations_, validate=False)
             return compute_cost_from_logits(caches[-1][1], Y, self.parameters_, self.lambd)
 
     # ------------------------------------------------------------ prediction
@@ -303,7 +303,7 @@ class NeuralNetwork:
         """Output-layer probabilities: (1, m) P(y = 1) for a sigmoid output, (C, m) for softmax."""
         self._check_fitted()
         X = check_X(X, self.layer_dims_[0]).astype(self.parameters_["W1"].dtype, copy=False)
-        AL, _ = L_model_forward(X, self.parameters_, self.activations_, validate=False)
+        AL, _ = L_model_forward_with_dropout(X, self.parameters_, activations=self.activations_, validate=False)
         return AL
 
     def predict(self, X):

@@ -41,7 +41,7 @@ import numpy as np
 
 from .activations import get_activation
 from .costs import compute_cost_from_logits, l2_cost
-from .deep import diverged, forward_backward, L_model_forward, num_layers, n_correct as _n_correct
+from .deep import diverged, forward_backward, L_model_forward_with_dropout, num_layers, n_correct as _n_correct
 from .optimizers import (initialize_velocity, learning_rate_at, random_mini_batches,
                          update_parameters_with_gd, update_parameters_with_momentum)
 from .regularization import dropout_backward, dropout_forward, l2_gradient
@@ -187,7 +187,7 @@ def span_forward_val(span, coefficients, activations):
     """(AL, ZL) on the validation set of `prepare_span`, through X^T X_val and W1_init X_val."""
     Z1, _ = first_layer_logits(coefficients, span["G_val"], span["P_val"])
     A1, _ = get_activation(activations[0])[0](Z1)
-    AL, caches = L_model_forward(A1, _upper_layers(coefficients), activations[1:], validate=False)
+    AL, caches = L_model_forward_with_dropout(A1, _upper_layers(coefficients), activations=activations[1:], validate=False)
     return AL, caches[-1][1]
 
 

@@ -30,7 +30,7 @@ import numpy as np
 from .. import cli
 from ..checks import check_arguments, check_image_size, check_parameter_count
 from ..costs import compute_cost_from_logits
-from ..deep import (DivergenceError, L_layer_model, L_model_forward, check_divergence, explain_divergence, predict,
+from ..deep import (DivergenceError, L_layer_model, L_model_forward_with_dropout, check_divergence, explain_divergence, predict,
                     two_layer_model)
 from ..metrics import accuracy
 from ..preprocessing import SCALINGS
@@ -103,7 +103,7 @@ def training_cost(parameters: dict, X, Y) -> float:
     """The cross-entropy of `parameters` on (X, Y), computed in X's dtype (NaN / inf if they overflow it)."""
     with np.errstate(all="ignore"):
         weights = {key: value.astype(X.dtype) for key, value in parameters.items()}
-        _, caches = L_model_forward(X, weights, validate=False)
+        _, caches = L_model_forward_with_dropout(X, weights, validate=False)
         return compute_cost_from_logits(caches[-1][1], Y)
 
 
