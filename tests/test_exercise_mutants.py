@@ -36,7 +36,7 @@ def runs():
 
 def test_every_solution_is_read_and_mutated():
     solutions = M.solutions()
-    assert set(solutions) == set(CHECKS) and len(solutions) == 29
+    assert set(solutions) == set(CHECKS) and len(solutions) == 32
     counts = {name: len(M.mutants(s)) for name, s in solutions.items()}
     assert all(n >= 1 for n in counts.values()) and sum(counts.values()) == len(MUTANTS)
     operators = {m.operator for m in M.all_mutants()}
@@ -111,7 +111,7 @@ MUTANTS = {
         ('specific', 'dAL = -(Y / AL - (1 - Y) / (1 - AL)): the second term is subtracted: Y'),
     'L_model_backward: swap_operands: Y / AL - (1 - Y) / (1 - AL) -> (1 - Y) / (1 - AL) - Y / AL':
         ('specific', 'the sign of dAL: dAL = -(Y / AL - (1 - Y) / (1 - AL)); every gradient'),
-    "L_model_backward: swap_activation: utils.linear_activation_backward(dAL, caches[L - 1], 'sigmoid') -> utils.linear_activation_backward(dAL, caches[L - 1], 'relu')":
+    "L_model_backward: swap_activation: linear_activation_backward(dAL, caches[L - 1], 'sigmoid') -> linear_activation_backward(dAL, caches[L - 1], 'relu')":
         ('specific', 'the output layer is a sigmoid: its backward step is linear_activation_'),
     'L_model_backward: drop_term: range(L - 1, 0, -1) -> range(L, 0, -1)':
         ('specific', 'grads["dA" + str(l)] is written by layer l + 1\'s step: run the layers'),
@@ -147,7 +147,7 @@ MUTANTS = {
         ('specific', 'grads["dA" + str(l)] is written by layer l + 1\'s step: run the layers'),
     'L_model_backward: off_by_one: range(L - 1, 0, -1) -> range(L - 0, 0, -1)':
         ('specific', 'grads["dA" + str(l)] is written by layer l + 1\'s step: run the layers'),
-    "L_model_backward: swap_activation: utils.linear_activation_backward(grads[f'dA{l}'], caches[l - 1], 'r... -> utils.linear_activation_backward(grads[f'dA{l}'], caches[l - 1], 'sigmoid')":
+    "L_model_backward: swap_activation: linear_activation_backward(grads[f'dA{l}'], caches[l - 1], 'relu') -> linear_activation_backward(grads[f'dA{l}'], caches[l - 1], 'sigmoid')":
         ('specific', 'the hidden layers are relu: their backward steps use "relu", not "sigm'),
     'L_model_backward: drop_term: (1 - Y) / (1 - AL) -> 1 / (1 - AL)':
         ('specific', "dAL = -(Y / AL - (1 - Y) / (1 - AL)): the second term's numerator is ("),
@@ -265,6 +265,90 @@ MUTANTS = {
         ('specific', "a layer's W and the A or b it gets do not fit: layer l multiplies W{l}"),
     "L_model_forward: off_by_one: parameters[f'b{l}'] -> parameters[f'b{l - 1}']":
         ('specific', 'the layers are numbered from 1: W1, b1 ... WL, bL, i.e. for l in range'),
+    'backward_propagation: swap_unpack: (A1, A2) -> (A2, A1)':
+        ('specific', 'dW2 = dZ2 @ A1.T / m (n_y, n_h), dZ1 = (W2.T @ dZ2) * (1 - A1 ** 2) (n'),
+    'backward_propagation: drop_term: A2 - Y -> A2':
+        ('specific', 'dZ2 = A2 - Y (prediction minus label): the label Y is missing'),
+    'backward_propagation: drop_term: A2 - Y -> -Y':
+        ('specific', 'dZ2 = A2 - Y (prediction minus label): the prediction A2 is missing'),
+    'backward_propagation: flip_sign: A2 - Y -> A2 + Y':
+        ('specific', 'dZ2 = A2 - Y (prediction minus label), a minus: not A2 + Y'),
+    'backward_propagation: swap_operands: A2 - Y -> Y - A2':
+        ('specific', 'the sign: dZ2 = A2 - Y (prediction minus label), not Y - A2'),
+    'backward_propagation: drop_factor: dZ2 @ A1.T / m -> dZ2 @ A1.T':
+        ('specific', '`grads["dW2"]` is m times too large (m, the number of examples): the 1'),
+    'backward_propagation: swap_operands: dZ2 @ A1.T / m -> m / (dZ2 @ A1.T)':
+        ('specific', '`grads["dW2"]` is upside down: 1 over the right value (a / b written b'),
+    'backward_propagation: drop_factor: np.sum(dZ2, axis=1, keepdims=True) / m -> np.sum(dZ2, axis=1, keepdims=True)':
+        ('specific', '`grads["db2"]` is m times too large (m, the number of examples): the 1'),
+    'backward_propagation: swap_operands: np.sum(dZ2, axis=1, keepdims=True) / m -> m / np.sum(dZ2, axis=1, keepdims=True)':
+        ('specific', '`grads["db2"]` is upside down: 1 over the right value (a / b written b'),
+    'backward_propagation: drop_factor: W2.T @ dZ2 * (1 - A1 ** 2) -> W2.T @ dZ2':
+        ('specific', 'dZ1 = W2^T dZ2 * (1 - A1^2): the factor (1 - A1^2), the slope of tanh,'),
+    'backward_propagation: drop_factor: W2.T @ dZ2 * (1 - A1 ** 2) -> 1 - A1 ** 2':
+        ('specific', 'dZ1 = W2^T dZ2 * (1 - A1^2): the error W2^T dZ2 that the output layer'),
+    'backward_propagation: drop_factor: dZ1 @ X.T / m -> dZ1 @ X.T':
+        ('specific', '`grads["dW1"]` is m times too large (m, the number of examples): the 1'),
+    'backward_propagation: swap_operands: dZ1 @ X.T / m -> m / (dZ1 @ X.T)':
+        ('specific', '`grads["dW1"]` is upside down: 1 over the right value (a / b written b'),
+    'backward_propagation: drop_factor: np.sum(dZ1, axis=1, keepdims=True) / m -> np.sum(dZ1, axis=1, keepdims=True)':
+        ('specific', '`grads["db1"]` is m times too large (m, the number of examples): the 1'),
+    'backward_propagation: swap_operands: np.sum(dZ1, axis=1, keepdims=True) / m -> m / np.sum(dZ1, axis=1, keepdims=True)':
+        ('specific', '`grads["db1"]` is upside down: 1 over the right value (a / b written b'),
+    'backward_propagation: off_by_one: X.shape[1] -> X.shape[2]':
+        ('specific', 'an index past the end: a list (or axis) of n items has the indices 0 .'),
+    'backward_propagation: off_by_one: X.shape[1] -> X.shape[0]':
+        ('specific', '`grads["dW1"]`, `grads["dW2"]` and `grads["db1"]` are a constant multi'),
+    'backward_propagation: transpose: dZ2 @ A1.T -> dZ2.T @ A1.T':
+        ('specific', 'dW2 = dZ2 @ A1.T / m (n_y, n_h), dZ1 = (W2.T @ dZ2) * (1 - A1 ** 2) (n'),
+    'backward_propagation: swap_operands: dZ2 @ A1.T -> A1.T @ dZ2':
+        ('specific', 'dW2 = dZ2 @ A1.T / m (n_y, n_h), dZ1 = (W2.T @ dZ2) * (1 - A1 ** 2) (n'),
+    'backward_propagation: wrong_axis: np.sum(dZ2, axis=1, keepdims=True) -> np.sum(dZ2, axis=0, keepdims=True)':
+        ('specific', '`grads["db2"]` is not summed over axis 1: np.sum(..., axis=1, keepdims'),
+    'backward_propagation: drop_axis: np.sum(dZ2, axis=1, keepdims=True) -> np.sum(dZ2, keepdims=True)':
+        ('equivalent', '✓'),
+    'backward_propagation: drop_keepdims: np.sum(dZ2, axis=1, keepdims=True) -> np.sum(dZ2, axis=1)':
+        ('specific', '`grads["db2"]` lost an axis of length 1: keep it, np.sum(..., keepdims'),
+    'backward_propagation: drop_call: np.sum(dZ2, axis=1, keepdims=True) -> dZ2':
+        ('specific', '`grads["db2"]` is not summed over axis 1: np.sum(..., axis=1, keepdims'),
+    'backward_propagation: wrong_function: np.sum(dZ2, axis=1, keepdims=True) -> np.mean(dZ2, axis=1, keepdims=True)':
+        ('specific', '`grads["db2"]` is m times too small (m, the number of examples): a div'),
+    'backward_propagation: transpose: W2.T @ dZ2 -> W2.T @ dZ2.T':
+        ('specific', 'dW2 = dZ2 @ A1.T / m (n_y, n_h), dZ1 = (W2.T @ dZ2) * (1 - A1 ** 2) (n'),
+    'backward_propagation: swap_operands: W2.T @ dZ2 -> dZ2 @ W2.T':
+        ('specific', 'dW2 = dZ2 @ A1.T / m (n_y, n_h), dZ1 = (W2.T @ dZ2) * (1 - A1 ** 2) (n'),
+    'backward_propagation: drop_term: 1 - A1 ** 2 -> 1':
+        ('specific', 'dZ1 = W2^T dZ2 * (1 - A1^2): the factor (1 - A1^2), the slope of tanh,'),
+    'backward_propagation: drop_term: 1 - A1 ** 2 -> -A1 ** 2':
+        ('specific', "tanh's slope is 1 - A1^2: the 1 is missing"),
+    'backward_propagation: flip_sign: 1 - A1 ** 2 -> 1 + A1 ** 2':
+        ('specific', "tanh's slope is 1 - A1^2, a minus: not 1 + A1^2"),
+    'backward_propagation: swap_operands: 1 - A1 ** 2 -> A1 ** 2 - 1':
+        ('specific', '`grads["dW1"]` and `grads["db1"]` have the wrong sign: each entry is m'),
+    'backward_propagation: transpose: dZ1 @ X.T / m -> dZ1.T @ X.T / m':
+        ('specific', 'dW2 = dZ2 @ A1.T / m (n_y, n_h), dZ1 = (W2.T @ dZ2) * (1 - A1 ** 2) (n'),
+    'backward_propagation: swap_operands: dZ1 @ X.T / m -> X.T @ dZ1 / m':
+        ('specific', 'dW2 = dZ2 @ A1.T / m (n_y, n_h), dZ1 = (W2.T @ dZ2) * (1 - A1 ** 2) (n'),
+    'backward_propagation: wrong_axis: np.sum(dZ1, axis=1, keepdims=True) -> np.sum(dZ1, axis=0, keepdims=True)':
+        ('specific', 'db1 sums dZ1 over the examples, along each row: np.sum(dZ1, axis=1, ke'),
+    'backward_propagation: drop_axis: np.sum(dZ1, axis=1, keepdims=True) -> np.sum(dZ1, keepdims=True)':
+        ('specific', '`grads["db1"]` is summed over axis 0 too: sum over axis 1 only, np.sum'),
+    'backward_propagation: drop_keepdims: np.sum(dZ1, axis=1, keepdims=True) -> np.sum(dZ1, axis=1)':
+        ('specific', '`grads["db1"]` lost an axis of length 1: keep it, np.sum(..., keepdims'),
+    'backward_propagation: drop_call: np.sum(dZ1, axis=1, keepdims=True) -> dZ1':
+        ('specific', '`grads["db1"]` is not summed over axis 1: np.sum(..., axis=1, keepdims'),
+    'backward_propagation: wrong_function: np.sum(dZ1, axis=1, keepdims=True) -> np.mean(dZ1, axis=1, keepdims=True)':
+        ('specific', '`grads["db1"]` is m times too small (m, the number of examples): a div'),
+    'backward_propagation: transpose: dZ2 @ A1.T -> dZ2 @ A1':
+        ('specific', 'dW2 = dZ2 @ A1.T / m (n_y, n_h), dZ1 = (W2.T @ dZ2) * (1 - A1 ** 2) (n'),
+    'backward_propagation: transpose: W2.T @ dZ2 -> W2 @ dZ2':
+        ('specific', 'dW2 = dZ2 @ A1.T / m (n_y, n_h), dZ1 = (W2.T @ dZ2) * (1 - A1 ** 2) (n'),
+    'backward_propagation: swap_operands: 1 - A1 ** 2 -> 1 - 2 ** A1':
+        ('specific', "tanh's slope is 1 - A1 ** 2 (A1 squared), not 1 - 2 ** A1"),
+    'backward_propagation: drop_call: 1 - A1 ** 2 -> 1 - A1':
+        ('specific', "tanh's slope is 1 - A1^2: the square is missing"),
+    'backward_propagation: transpose: dZ1 @ X.T / m -> dZ1 @ X / m':
+        ('specific', 'dW2 = dZ2 @ A1.T / m (n_y, n_h), dZ1 = (W2.T @ dZ2) * (1 - A1 ** 2) (n'),
     'binary_cross_entropy: drop_call: float(-np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / m) -> -np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / m':
         ('equivalent', '✓'),
     'binary_cross_entropy: off_by_one: Y.shape[1] -> Y.shape[2]':
@@ -427,6 +511,60 @@ MUTANTS = {
         ('specific', 'A * D / keep_prob: A is missing (yours is the mask divided by keep_pro'),
     "dropout_forward: in_place: A * D / keep_prob -> __import__('operator').imul(A, D) / keep_prob":
         ('specific', 'work on new arrays (W = W - ..., not W -= ...) and, for a dict, on a c'),
+    'forward_propagation: swap_unpack: (W1, b1, W2, b2) -> (b1, W1, W2, b2)':
+        ('specific', 'W1 is (n_h, n_x) and X is (n_x, m): Z1 = W1 @ X + b1; then Z2 = W2 @ A'),
+    'forward_propagation: swap_unpack: (W1, b1, W2, b2) -> (W2, b1, W1, b2)':
+        ('specific', 'W1 is (n_h, n_x) and X is (n_x, m): Z1 = W1 @ X + b1; then Z2 = W2 @ A'),
+    'forward_propagation: swap_unpack: (W1, b1, W2, b2) -> (b2, b1, W2, W1)':
+        ('specific', 'W1 is (n_h, n_x) and X is (n_x, m): Z1 = W1 @ X + b1; then Z2 = W2 @ A'),
+    'forward_propagation: swap_unpack: (W1, b1, W2, b2) -> (W1, W2, b1, b2)':
+        ('specific', 'two arrays combined entry by entry (+, -, *, /) must have the same sha'),
+    'forward_propagation: swap_unpack: (W1, b1, W2, b2) -> (W1, b2, W2, b1)':
+        ('specific', '`cache["Z1"]` is off by the same amount in every column: a term of sha'),
+    'forward_propagation: swap_unpack: (W1, b1, W2, b2) -> (W1, b1, b2, W2)':
+        ('specific', 'W1 is (n_h, n_x) and X is (n_x, m): Z1 = W1 @ X + b1; then Z2 = W2 @ A'),
+    "forward_propagation: swap_return: (A2, {'Z1': Z1, 'A1': A1, 'Z2': Z2, 'A2': A2}) -> ({'Z1': Z1, 'A1': A1, 'Z2': Z2, 'A2': A2}, A2)":
+        ('specific', 'the values are right but in the wrong order: return (A2, cache); yours'),
+    'forward_propagation: drop_term: W1 @ X + b1 -> W1 @ X':
+        ('specific', '`cache["Z1"]` lacks a + `parameters["b1"]` (yours + parameters["b1"] ='),
+    'forward_propagation: drop_term: W1 @ X + b1 -> b1':
+        ('specific', '`cache["Z1"]` is your input `parameters["b1"]`, unchanged: the step th'),
+    'forward_propagation: flip_sign: W1 @ X + b1 -> W1 @ X - b1':
+        ('specific', '`cache["Z1"]`: the sign in front of `parameters["b1"]` is wrong (+ for'),
+    'forward_propagation: drop_call: np.tanh(Z1) -> Z1':
+        ('specific', 'the hidden layer needs its activation: A1 = np.tanh(Z1), then Z2 = W2'),
+    'forward_propagation: drop_term: W2 @ A1 + b2 -> W2 @ A1':
+        ('specific', '`cache["Z2"]` lacks a + `parameters["b2"]` (yours + parameters["b2"] ='),
+    'forward_propagation: drop_term: W2 @ A1 + b2 -> b2':
+        ('specific', '`cache["Z2"]` is your input `parameters["b2"]`, unchanged: the step th'),
+    'forward_propagation: flip_sign: W2 @ A1 + b2 -> W2 @ A1 - b2':
+        ('specific', '`cache["Z2"]`: the sign in front of `parameters["b2"]` is wrong (+ for'),
+    'forward_propagation: drop_factor: 1 / (1 + np.exp(-Z2)) -> 1':
+        ('specific', 'return (A2, cache) with cache = {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A'),
+    'forward_propagation: swap_operands: 1 / (1 + np.exp(-Z2)) -> (1 + np.exp(-Z2)) / 1':
+        ('specific', '`A2` and `cache["A2"]` are upside down: 1 over the right value (a / b'),
+    'forward_propagation: transpose: W1 @ X + b1 -> W1.T @ X + b1':
+        ('specific', 'W1 is (n_h, n_x) and X is (n_x, m): Z1 = W1 @ X + b1; then Z2 = W2 @ A'),
+    'forward_propagation: transpose: W1 @ X + b1 -> W1 @ X.T + b1':
+        ('specific', 'W1 is (n_h, n_x) and X is (n_x, m): Z1 = W1 @ X + b1; then Z2 = W2 @ A'),
+    'forward_propagation: swap_operands: W1 @ X + b1 -> X @ W1 + b1':
+        ('specific', 'W1 is (n_h, n_x) and X is (n_x, m): Z1 = W1 @ X + b1; then Z2 = W2 @ A'),
+    'forward_propagation: transpose: W2 @ A1 + b2 -> W2.T @ A1 + b2':
+        ('specific', 'W1 is (n_h, n_x) and X is (n_x, m): Z1 = W1 @ X + b1; then Z2 = W2 @ A'),
+    'forward_propagation: transpose: W2 @ A1 + b2 -> W2 @ A1.T + b2':
+        ('specific', 'W1 is (n_h, n_x) and X is (n_x, m): Z1 = W1 @ X + b1; then Z2 = W2 @ A'),
+    'forward_propagation: swap_operands: W2 @ A1 + b2 -> A1 @ W2 + b2':
+        ('specific', 'W1 is (n_h, n_x) and X is (n_x, m): Z1 = W1 @ X + b1; then Z2 = W2 @ A'),
+    'forward_propagation: drop_term: 1 + np.exp(-Z2) -> 1':
+        ('specific', 'return (A2, cache) with cache = {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A'),
+    'forward_propagation: drop_term: 1 + np.exp(-Z2) -> np.exp(-Z2)':
+        ('specific', 'the sigmoid is 1 / (1 + np.exp(-Z2)): the 1 + in the denominator is mi'),
+    'forward_propagation: flip_sign: 1 + np.exp(-Z2) -> 1 - np.exp(-Z2)':
+        ('specific', 'the sigmoid is 1 / (1 + np.exp(-Z2)): a plus in the denominator, not a'),
+    'forward_propagation: drop_call: np.exp(-Z2) -> -Z2':
+        ('specific', 'the sigmoid is 1 / (1 + np.exp(-Z2)): np.exp is missing: e^-z is np.ex'),
+    'forward_propagation: flip_sign: np.exp(-Z2) -> np.exp(Z2)':
+        ('specific', 'the sigmoid is 1 / (1 + np.exp(-Z2)): the exponent is -Z2, not Z2'),
     'initialize_parameters: swap_return: np.zeros((n_h, 1)) -> np.zeros((1, n_h))':
         ('specific', '`parameters["b1"]` is transposed (shape (1, 4), the right one (4, 1)):'),
     'initialize_parameters: swap_return: np.zeros((n_y, 1)) -> np.zeros((1, n_y))':
@@ -641,6 +779,16 @@ MUTANTS = {
         ('specific', 'W is (n, n_prev) and A is (n_prev, m): the product is W @ A, which is'),
     'linear_forward: swap_operands: W @ A + b -> A @ W + b':
         ('specific', 'Z = W @ A is (n, m) and b (n, 1) is added to each of its columns: chec'),
+    'nn_model: swap_unpack: (A2, cache) -> (cache, A2)':
+        ('specific', 'an index past the end: a list (or axis) of n items has the indices 0 .'),
+    'nn_model: off_by_one: range(num_iterations) -> range(num_iterations + 1)':
+        ('specific', 'the loop runs num_iterations times: for i in range(num_iterations)'),
+    'nn_model: off_by_one: range(num_iterations) -> range(num_iterations - 1)':
+        ('specific', 'the loop runs num_iterations times: for i in range(num_iterations)'),
+    'nn_model: off_by_one: X.shape[0] -> X.shape[1]':
+        ('specific', 'a matrix product whose shapes do not fit: in P @ Q the number of colum'),
+    'nn_model: off_by_one: Y.shape[0] -> Y.shape[1]':
+        ('specific', 'n_y is the number of rows of Y (Y.shape[0], one row per output unit) a'),
     'propagate: swap_return: (grads, cost) -> (cost, grads)':
         ('specific', 'the values are right but in the wrong order: return (grads, cost); you'),
     'propagate: drop_factor: 1 / (1 + np.exp(-(W @ X + b))) -> 1':
@@ -1316,6 +1464,14 @@ BEGINNERS = {
         ('specific', 'a value is None: a function that returns nothing (no `return`?), or a'),
     'L_model_forward: beginner 3: the output layer fed with X':
         ('specific', "a layer got an input of X's shape where it expects the previous layer'"),
+    'backward_propagation: beginner 1: dW2 with A2 in place of A1':
+        ('generic', 'shapes: X (n_x, m), Y (1, m), A1 (n_h, m), A2 (1, m) -> dW1 (n_h, n_x)'),
+    "backward_propagation: beginner 2: W1 in place of W2 for the hidden layer's error":
+        ('specific', 'dW2 = dZ2 @ A1.T / m (n_y, n_h), dZ1 = (W2.T @ dZ2) * (1 - A1 ** 2) (n'),
+    'backward_propagation: beginner 3: np.mean without keepdims for the biases':
+        ('specific', '`grads["db1"]` and `grads["db2"]` lost an axis of length 1: keep it, n'),
+    'backward_propagation: beginner 4: equivalent: np.mean with keepdims':
+        ('equivalent', '✓'),
     'binary_cross_entropy: beginner 1: m from the wrong axis':
         ('specific', 'the average is missing: divide the sum by m, the number of examples (t'),
     'binary_cross_entropy: beginner 2: np.dot of two row vectors':
@@ -1348,6 +1504,14 @@ BEGINNERS = {
         ('specific', '✗ dropout_forward D should be the mask that says which units are kept,'),
     'dropout_forward: beginner 4: in place on A':
         ('specific', 'work on new arrays (W = W - ..., not W -= ...) and, for a dict, on a c'),
+    'forward_propagation: beginner 1: the sigmoid from the library, which returns a pair':
+        ('specific', 'return (A2, cache) with cache = {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A'),
+    'forward_propagation: beginner 2: equivalent: (X^T W1^T)^T, the product written the other way round':
+        ('equivalent', '✓'),
+    'forward_propagation: beginner 3: the second layer fed with Z1 instead of A1':
+        ('generic', 'shapes: X (n_x, m), W1 (n_h, n_x), b1 (n_h, 1), W2 (n_y, n_h), b2 (n_y'),
+    'forward_propagation: beginner 4: the cache as a tuple':
+        ('specific', 'return (A2, cache) with cache = {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A'),
     'initialize_parameters: beginner 1: 1-D biases':
         ('specific', '`parameters["b1"]` and `parameters["b2"]` lost an axis of length 1: ke'),
     'initialize_parameters: beginner 2: uniform rand instead of randn':
@@ -1408,6 +1572,12 @@ BEGINNERS = {
         ('equivalent', '✓'),
     'linear_forward: beginner 4: A @ W':
         ('specific', 'Z = W @ A is (n, m) and b (n, 1) is added to each of its columns: chec'),
+    'nn_model: beginner 1: the updated parameters thrown away':
+        ('specific', 'the parameters never change: inside the loop, parameters = update_para'),
+    'nn_model: beginner 2: n_y taken from X':
+        ('specific', 'n_y is the number of rows of Y (Y.shape[0], one row per output unit) a'),
+    'nn_model: beginner 3: the return inside the loop':
+        ('specific', 'the `return parameters` is inside the loop, so it returns after one it'),
     "propagate: beginner 1: the library's sigmoid, a pair, used as A":
         ('specific', "a pair (a tuple) where an array is expected: the course's functions re"),
     'propagate: beginner 2: db summed to a number':

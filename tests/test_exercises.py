@@ -35,6 +35,9 @@ SOLUTIONS = {
     "tanh_backward": utils.tanh_backward,
     "initialize_parameters": lambda n_x, n_h, n_y, seed=1: utils.initialize_parameters(n_x, n_h, n_y, seed,
                                                                                        dtype=np.float64),
+    "forward_propagation": None,     # written below
+    "backward_propagation": None,
+    "nn_model": None,
     "initialize_parameters_deep": lambda dims, seed=1: utils.initialize_parameters_deep(dims, "xavier", seed,
                                                                                         dtype=np.float64),
     "linear_forward": utils.linear_forward,
@@ -68,6 +71,51 @@ def propagate(W, b, X, Y):
 
 
 SOLUTIONS["propagate"] = propagate
+
+
+def forward_propagation(X, parameters):
+    Z1 = parameters["W1"] @ X + parameters["b1"]
+    A1 = np.tanh(Z1)
+    Z2 = parameters["W2"] @ A1 + parameters["b2"]
+    A2 = sig(Z2)
+    return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
+
+
+def backward_propagation(parameters, cache, X, Y):
+    m = X.shape[1]
+    dZ2 = cache["A2"] - Y
+    dZ1 = parameters["W2"].T @ dZ2 * (1 - np.power(cache["A1"], 2))
+    return {"dW1": dZ1 @ X.T / m, "db1": np.sum(dZ1, axis=1, keepdims=True) / m,
+            "dW2": dZ2 @ cache["A1"].T / m, "db2": np.sum(dZ2, axis=1, keepdims=True) / m}
+
+
+def nn_model(X, Y, n_h, num_iterations=10000, learning_rate=1.2, seed=2):
+    parameters = utils.initialize_parameters(X.shape[0], n_h, Y.shape[0], seed)
+    for i in range(num_iterations):
+        A2, cache = forward_propagation(X, parameters)
+        grads = backward_propagation(parameters, cache, X, Y)
+        parameters = utils.update_parameters(parameters, grads, learning_rate)
+    return parameters
+
+
+def fwd(X, p, hidden=np.tanh, output=sig):
+    Z1 = p["W1"] @ X + p["b1"]
+    A1 = hidden(Z1)
+    Z2 = p["W2"] @ A1 + p["b2"]
+    A2 = output(Z2)
+    return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
+
+
+def bwd(p, c, X, Y, slope=lambda c: 1 - c["A1"] ** 2):
+    m = X.shape[1]
+    dZ2 = c["A2"] - Y
+    dZ1 = p["W2"].T @ dZ2 * slope(c)
+    return {"dW1": dZ1 @ X.T / m, "db1": np.sum(dZ1, axis=1, keepdims=True) / m,
+            "dW2": dZ2 @ c["A1"].T / m, "db2": np.sum(dZ2, axis=1, keepdims=True) / m}
+
+
+SOLUTIONS.update(forward_propagation=forward_propagation, backward_propagation=backward_propagation,
+                 nn_model=nn_model)
 
 
 def _as_learner(fn):
@@ -283,6 +331,25 @@ MISTAKES = {
         (lambda *a: init2(*a, order=True), "draw W1 first, then W2"),
         (lambda n_x, n_h, n_y, seed=1: {**init2(n_x, n_h, n_y, seed), "b1": np.random.randn(n_h, 1)},
          "the biases start at zero"),
+    ],
+    "forward_propagation": [
+        (lambda X, p: forward_propagation(X, {**p, "b1": 0 * p["b1"], "b2": 0 * p["b2"]}), "the biases are missing"),
+        (lambda X, p: fwd(X, p, hidden=sig), "A1 = np.tanh(Z1), not the sigmoid"),
+        (lambda X, p: fwd(X, p, output=lambda Z: Z), "A2 = sigmoid(Z2), not Z2"),
+        (lambda X, p: fwd(X, p, output=np.tanh), "tanh goes below 0"),
+    ],
+    "backward_propagation": [
+        (lambda p, c, X, Y: bwd(p, c, X, Y, slope=lambda c: 1 - c["Z1"] ** 2), "you used 1 - Z1^2"),
+        (lambda p, c, X, Y: {k: -v for k, v in backward_propagation(p, c, X, Y).items()}, "not Y - A2"),
+        (lambda p, c, X, Y: {k: X.shape[1] * v for k, v in backward_propagation(p, c, X, Y).items()}, "the factor 1/m"),
+        (lambda p, c, X, Y: bwd(p, c, X, Y, slope=lambda c: c["A1"] * (1 - c["A1"])), "that is the sigmoid's slope"),
+    ],
+    "nn_model": [
+        (lambda X, Y, n_h, n, lr, seed: utils.initialize_parameters(X.shape[0], n_h, Y.shape[0], seed),
+         "the parameters never change"),
+        (lambda X, Y, n_h, n, lr, seed: nn_model(X, Y, n_h, n - 1, lr, seed), "runs num_iterations times"),
+        (lambda X, Y, n_h, n, lr, seed: nn_model(X, Y, n_h, n, 0.01, seed), "pass learning_rate on"),
+        (lambda X, Y, n_h, n, lr, seed: nn_model(X, Y, n_h, n, lr), "with the seed given"),
     ],
     "initialize_parameters_deep": [
         (lambda d, s=1: init_deep(d, s, how="T"), "yours are transposed"),

@@ -25,9 +25,10 @@ from .optimizers import (update_parameters_with_gd, initialize_velocity, update_
 from .gradient_check import (dictionary_to_vector, vector_to_dictionary, gradients_to_vector,
                              gradient_check_n, relative_error)
 from .metrics import accuracy, precision, recall, f1_score, confusion_matrix
+from .shallow import forward_propagation, backward_propagation, nn_model
 from .network import NeuralNetwork, train_NN, predict_y
 from .persistence import save_parameters, load_parameters, predict_images
 
 __all__ = [name for name in dir() if not name.startswith("_") and name not in (
     "activations", "initializers", "costs", "deep", "regularization", "optimizers", "gradient_check",
-    "metrics", "network", "persistence", "plots", "preprocessing", "datasets", "checks")] + ["__version__"]
+    "metrics", "network", "persistence", "plots", "preprocessing", "datasets", "checks", "shallow")] + ["__version__"]

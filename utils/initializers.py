@@ -82,7 +82,7 @@ def initialize_parameters_deep(layer_dims, method="xavier", seed=1, dtype=np.flo
 initialize_parameters_deep = nudged_result(initialize_parameters_deep)
 
 
-def initialize_parameters(n_x, n_h, n_y, seed=1, dtype=np.float32, scale=0.01):
+def initialize_parameters(n_x, n_h, n_y, seed=1, dtype=np.float64, scale=0.01):
     """The course's 2-layer initialisation: W1 (n_h, n_x), W2 (n_y, n_h) = randn * 0.01, b = 0.
 
     Same draw order as the course (``np.random.seed(1)``; W1 then W2).

@@ -1,4 +1,5 @@
-"""Checks of chapter 2 (a shallow network): tanh, its derivative, the 2-layer initialisation."""
+"""Checks of chapter 2 (a shallow network): tanh, its derivative, the 2-layer initialisation, and the network
+written out: forward_propagation, backward_propagation, nn_model (`utils/shallow.py`)."""
 
 from __future__ import annotations
 
@@ -125,3 +126,228 @@ def _initialize_parameters_exercise():
 def check_initialize_parameters(fn):
     """Check `initialize_parameters(n_x, n_h, n_y, seed)` against `utils.initializers.initialize_parameters`."""
     return run_check(fn, _initialize_parameters_exercise())
+
+
+# ---- the 2-layer network written out (utils/shallow.py) --------------------------------------------------
+
+def _two_layer_cases():
+    """(X, parameters) pairs: a small one to check by hand, then seeded random ones (weights large enough that
+    tanh and the sigmoid bend, so a wrong activation shows)."""
+    rng = np.random.default_rng(21)
+    hand = (np.array([[1.0, -1.0, 0.5], [2.0, 0.0, -1.0]]),
+            {"W1": np.array([[0.5, -0.5], [1.0, 0.25]]), "b1": np.array([[0.1], [-0.2]]),
+             "W2": np.array([[1.0, -2.0]]), "b2": np.array([[0.3]])})
+    out = [hand]
+    for n_x, n_h, m in ((2, 4, 6), (3, 5, 8), (4, 3, 5)):
+        out.append((rng.normal(size=(n_x, m)),
+                    {"W1": rng.normal(size=(n_h, n_x)), "b1": rng.normal(size=(n_h, 1)),
+                     "W2": rng.normal(size=(1, n_h)), "b2": rng.normal(size=(1, 1))}))
+    return out
+
+
+def _forward_with(hidden=np.tanh, output=lambda Z: sigmoid(Z)[0], bias=True):
+    """forward_propagation with another activation (or without the biases): a wrong variant."""
+    def variant(X, parameters):
+        b1, b2 = (parameters["b1"], parameters["b2"]) if bias else (0.0, 0.0)
+        Z1 = parameters["W1"] @ X + b1
+        A1 = hidden(Z1)
+        Z2 = parameters["W2"] @ A1 + b2
+        A2 = output(Z2)
+        return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
+    return variant
+
+
+def _forward_propagation_exercise():
+    from utils.shallow import forward_propagation
+
+    def returns_A1(X, parameters):
+        A2, cache = forward_propagation(X, parameters)
+        return cache["A1"], cache
+
+    def z_in_place_of_a(X, parameters):
+        A2, cache = forward_propagation(X, parameters)
+        return A2, {**cache, "A1": cache["Z1"], "A2": cache["Z2"]}
+
+    return Exercise(
+        "forward_propagation", _two_layer_cases, forward_propagation,
+        '(A2, cache) with cache = {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}',
+        "X (n_x, m), W1 (n_h, n_x), b1 (n_h, 1), W2 (n_y, n_h), b2 (n_y, 1) -> Z1, A1 (n_h, m), Z2, A2 (n_y, m)",
+        names=("A2", "cache"),
+        mistakes=[
+            Mistake("the hidden layer is tanh: A1 = np.tanh(Z1), not the sigmoid",
+                    _forward_with(hidden=lambda Z: sigmoid(Z)[0])),
+            Mistake("the hidden layer is tanh: A1 = np.tanh(Z1), not relu",
+                    _forward_with(hidden=lambda Z: np.maximum(Z, 0))),
+            Mistake("the output layer is a sigmoid, A2 = sigmoid(Z2) (a probability between 0 and 1): tanh goes "
+                    "below 0", _forward_with(output=np.tanh)),
+            Mistake("the output layer needs its activation too: A2 = sigmoid(Z2), not Z2",
+                    _forward_with(output=lambda Z: Z)),
+            Mistake("the hidden layer needs its activation: A1 = np.tanh(Z1), then Z2 = W2 A1 + b2",
+                    _forward_with(hidden=lambda Z: Z)),
+            Mistake("the biases are missing: Z1 = W1 X + b1 and Z2 = W2 A1 + b2", _forward_with(bias=False)),
+        ] + [Mistake(f"the sigmoid is 1 / (1 + np.exp(-Z2)): {hint}", _forward_with(output=f)) for f, hint in (
+            (lambda Z: 1 / np.exp(-Z), "the 1 + in the denominator is missing"),
+            (lambda Z: 1 / (1 - np.exp(-Z)), "a plus in the denominator, not a minus"),
+            (lambda Z: 1 / (1 + (-Z)), "np.exp is missing: e^-z is np.exp(-Z2)"),
+            (lambda Z: 1 / (1 + np.exp(Z)), "the exponent is -Z2, not Z2"),
+        )] + [
+            Mistake("return the output layer's A2 first (the network's prediction), then the cache",
+                    returns_A1),
+            Mistake('the cache keeps the activations too: "A1" is np.tanh(Z1) and "A2" is sigmoid(Z2), not the '
+                    "Z's", z_in_place_of_a),
+        ],
+        exception_hints=[("KeyError", 'the cache is a dict with the four keys "Z1", "A1", "Z2", "A2"; parameters '
+                                      'holds "W1", "b1", "W2", "b2"'),
+                         ("matmul", "W1 is (n_h, n_x) and X is (n_x, m): Z1 = W1 @ X + b1; then Z2 = W2 @ A1 + b2")],
+        inputs=("X", "parameters"))
+
+
+def check_forward_propagation(fn):
+    """Check `forward_propagation(X, parameters) -> (A2, cache)` against `utils.shallow.forward_propagation`."""
+    return run_check(fn, _forward_propagation_exercise())
+
+
+def _backward_cases():
+    from utils.shallow import forward_propagation
+    rng = np.random.default_rng(22)
+    out = []
+    for X, parameters in _two_layer_cases():
+        _, cache = forward_propagation(X, parameters)
+        Y = (rng.random((1, X.shape[1])) < 0.5).astype(float)
+        if Y.min() == Y.max():
+            Y[0, 0] = 1 - Y[0, 0]
+        out.append((parameters, cache, X, Y))
+    return out
+
+
+def _backward_with(dZ2=lambda A2, Y: A2 - Y, derivative=lambda A1, Z1: 1 - A1 ** 2, scale=True, first_input=None,
+                   keepdims=True, db1_axis=1):
+    """backward_propagation with one part written another way: a wrong variant."""
+    def variant(parameters, cache, X, Y):
+        m = X.shape[1]
+        divide = m if scale else 1
+        A1, A2, Z1 = cache["A1"], cache["A2"], cache["Z1"]
+        dZ = dZ2(A2, Y)
+        dW2 = dZ @ A1.T / divide
+        db2 = np.sum(dZ, axis=1, keepdims=keepdims) / divide
+        dZ1 = (parameters["W2"].T @ dZ) * derivative(A1, Z1)
+        dW1 = dZ1 @ (X if first_input is None else first_input(cache, X)).T / divide
+        db1 = np.sum(dZ1, axis=db1_axis, keepdims=keepdims) / divide
+        return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
+    return variant
+
+
+def _no_error_sent_back(parameters, cache, X, Y):
+    """backward_propagation with dZ1 = 1 - A1^2 (the factor W2^T dZ2 dropped): a wrong variant."""
+    grads = _backward_with()(parameters, cache, X, Y)
+    m = X.shape[1]
+    dZ1 = 1 - cache["A1"] ** 2
+    return {**grads, "dW1": dZ1 @ X.T / m, "db1": np.sum(dZ1, axis=1, keepdims=True) / m}
+
+
+def _backward_propagation_exercise():
+    from utils.shallow import backward_propagation
+
+    return Exercise(
+        "backward_propagation", _backward_cases, backward_propagation,
+        '{"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}',
+        "X (n_x, m), Y (1, m), A1 (n_h, m), A2 (1, m) -> dW1 (n_h, n_x), db1 (n_h, 1), dW2 (1, n_h), db2 (1, 1)",
+        names="grads",
+        mistakes=[
+            Mistake("tanh's slope is 1 - tanh(z)^2 = 1 - A1^2, taken at A1 = np.tanh(Z1): you used 1 - Z1^2",
+                    _backward_with(derivative=lambda A1, Z1: 1 - Z1 ** 2)),
+            Mistake("tanh's slope is 1 - A1^2: the square is missing", _backward_with(derivative=lambda A1, Z1: 1 - A1)),
+            Mistake("that is the sigmoid's slope, A1 (1 - A1); the hidden layer is tanh, whose slope is 1 - A1^2",
+                    _backward_with(derivative=lambda A1, Z1: A1 * (1 - A1))),
+            Mistake("dZ1 = W2^T dZ2 * (1 - A1^2): the factor (1 - A1^2), the slope of tanh, is missing",
+                    _backward_with(derivative=lambda A1, Z1: 1.0)),
+            Mistake("tanh's slope is 1 - A1^2: the 1 is missing", _backward_with(derivative=lambda A1, Z1: -A1 ** 2)),
+            Mistake("tanh's slope is 1 - A1^2, a minus: not 1 + A1^2",
+                    _backward_with(derivative=lambda A1, Z1: 1 + A1 ** 2)),
+            Mistake("tanh's slope is 1 - A1 ** 2 (A1 squared), not 1 - 2 ** A1",
+                    _backward_with(derivative=lambda A1, Z1: 1 - 2 ** A1)),
+            Mistake("db1 sums dZ1 over the examples, along each row: np.sum(dZ1, axis=1, keepdims=True), shape "
+                    "(n_h, 1)", _backward_with(db1_axis=0)),
+            Mistake("the sign: dZ2 = A2 - Y (prediction minus label), not Y - A2",
+                    _backward_with(dZ2=lambda A2, Y: Y - A2)),
+            Mistake("dZ2 = A2 - Y (prediction minus label), a minus: not A2 + Y",
+                    _backward_with(dZ2=lambda A2, Y: A2 + Y)),
+            Mistake("dZ2 = A2 - Y (prediction minus label): the label Y is missing", _backward_with(dZ2=lambda A2, Y: A2)),
+            Mistake("dZ2 = A2 - Y (prediction minus label): the prediction A2 is missing",
+                    _backward_with(dZ2=lambda A2, Y: -Y)),
+            Mistake("dZ1 = W2^T dZ2 * (1 - A1^2): the error W2^T dZ2 that the output layer sends back is missing",
+                    _no_error_sent_back),
+            Mistake("the gradients are averages over the m examples: every dW and db needs the factor 1/m",
+                    _backward_with(scale=False)),
+            Mistake("dW1 = 1/m dZ1 X^T: the first layer's input is X (A1 is the second layer's)",
+                    _backward_with(first_input=lambda cache, X: cache["A1"])),
+        ],
+        exception_hints=[("KeyError", 'cache holds "Z1", "A1", "Z2", "A2" (from forward_propagation), parameters '
+                                      '"W1", "b1", "W2", "b2"; return the keys "dW1", "db1", "dW2", "db2"'),
+                         ("matmul", "dW2 = dZ2 @ A1.T / m (n_y, n_h), dZ1 = (W2.T @ dZ2) * (1 - A1 ** 2) (n_h, m), "
+                                    "dW1 = dZ1 @ X.T / m (n_h, n_x)")],
+        inputs=("parameters", "cache", "X", "Y"))
+
+
+def check_backward_propagation(fn):
+    """Check `backward_propagation(parameters, cache, X, Y) -> grads` against `utils.shallow.backward_propagation`."""
+    return run_check(fn, _backward_propagation_exercise())
+
+
+def _nn_model_cases():
+    rng = np.random.default_rng(23)
+    out = []
+    for n_x, n_h, m, iterations, seed in ((2, 3, 10, 5, 2), (2, 4, 20, 30, 1), (3, 2, 12, 20, 3)):
+        X = rng.normal(size=(n_x, m))
+        Y = (X[:1] * X[-1:] > 0).astype(float)   # a pattern a line cannot separate
+        out.append((X, Y, n_h, iterations, 1.2, seed))
+    return out
+
+
+def _nn_model_exercise():
+    from utils.deep import update_parameters
+    from utils.shallow import backward_propagation, forward_propagation, nn_model
+
+    def trained(X, Y, n_h, num_iterations, learning_rate, seed, *, steps=None, rate=None, start_seed=None,
+                update=True):
+        parameters = initialize_parameters(X.shape[0], n_h, Y.shape[0], seed if start_seed is None else start_seed)
+        for _ in range(num_iterations if steps is None else steps(num_iterations)):
+            _, cache = forward_propagation(X, parameters)
+            grads = backward_propagation(parameters, cache, X, Y)
+            if update:
+                parameters = update_parameters(parameters, grads, learning_rate if rate is None else rate)
+        return parameters
+
+    return Exercise(
+        "nn_model", _nn_model_cases, lambda *args: nn_model(*args),
+        '{"W1", "b1", "W2", "b2"}: the trained parameters',
+        "X (n_x, m), Y (n_y, m) -> W1 (n_h, n_x), b1 (n_h, 1), W2 (n_y, n_h), b2 (n_y, 1)", names="parameters",
+        mistakes=[
+            Mistake("the parameters never change: inside the loop, parameters = update_parameters(parameters, "
+                    "grads, learning_rate)", lambda *a: trained(*a, update=False)),
+            Mistake("the loop runs num_iterations times: for i in range(num_iterations)",
+                    lambda *a: trained(*a, steps=lambda n: n - 1)),
+            Mistake("the loop runs num_iterations times: for i in range(num_iterations)",
+                    lambda *a: trained(*a, steps=lambda n: n + 1)),
+            Mistake("the `return parameters` is inside the loop, so it returns after one iteration: indent it to "
+                    "the level of the `for`", lambda *a: trained(*a, steps=lambda n: 1)),
+            Mistake("n_y is the number of rows of Y (Y.shape[0], one row per output unit) and n_x the number of rows "
+                    "of X (X.shape[0]); the columns are the m examples",
+                    when=lambda args, got: isinstance(got, dict) and np.ndim(got.get("W2")) == 2
+                    and (np.shape(got["W2"])[0] != args[1].shape[0] or np.shape(got.get("W1"))[-1] != args[0].shape[0])),
+            Mistake("pass learning_rate on to update_parameters (yours steps with another rate)",
+                    lambda *a: trained(*a, rate=0.01)),
+            Mistake("start from initialize_parameters(n_x, n_h, n_y, seed) with the seed given",
+                    lambda *a: trained(*a, start_seed=1)),
+            Mistake("start from initialize_parameters(n_x, n_h, n_y, seed) with the seed given",
+                    lambda *a: trained(*a, start_seed=2)),
+        ],
+        exception_hints=[("update_parameters", "update_parameters(parameters, grads, learning_rate) returns the new "
+                                               "parameters: parameters = update_parameters(parameters, grads, "
+                                               "learning_rate)")],
+        inputs=("X", "Y", "n_h", "num_iterations", "learning_rate", "seed"))
+
+
+def check_nn_model(fn):
+    """Check `nn_model(X, Y, n_h, num_iterations, learning_rate, seed) -> parameters` against `utils.shallow.nn_model`."""
+    return run_check(fn, _nn_model_exercise())
