@@ -7,7 +7,8 @@ import pytest
 import utils
 from utils import exercises as E
 from utils.activations import relu, relu_backward, sigmoid, sigmoid_backward, softmax
-from utils.deep import linear_backward, linear_forward
+from utils.deep import layer_dims_of, linear_backward, linear_forward
+from utils.gradient_check import dictionary_to_vector, gradients_to_vector, vector_to_dictionary
 
 
 def stub(*args, **kwargs):
@@ -36,6 +37,7 @@ SOLUTIONS = {
     "initialize_parameters": lambda n_x, n_h, n_y, seed=1: utils.initialize_parameters(n_x, n_h, n_y, seed,
                                                                                        dtype=np.float64),
     "forward_propagation": None,     # written below
+    "gradient_check_n": None,
     "backward_propagation": None,
     "nn_model": None,
     "initialize_parameters_deep": lambda dims, seed=1: utils.initialize_parameters_deep(dims, "xavier", seed,
@@ -114,7 +116,40 @@ def bwd(p, c, X, Y, slope=lambda c: 1 - c["A1"] ** 2):
             "dW2": dZ2 @ c["A1"].T / m, "db2": np.sum(dZ2, axis=1, keepdims=True) / m}
 
 
-SOLUTIONS.update(forward_propagation=forward_propagation, backward_propagation=backward_propagation,
+def gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7):
+    theta, _ = dictionary_to_vector(parameters)
+    grad = gradients_to_vector(gradients)
+    layer_dims = layer_dims_of(parameters)
+    gradapprox = np.zeros_like(theta)
+    for i in range(theta.shape[0]):
+        J = []
+        for sign in (1, -1):
+            nudged = theta.copy()
+            nudged[i] += sign * epsilon
+            J.append(utils.compute_cost(utils.L_model_forward(X, vector_to_dictionary(nudged, layer_dims))[0], Y))
+        gradapprox[i] = (J[0] - J[1]) / (2 * epsilon)
+    return np.linalg.norm(grad - gradapprox) / (np.linalg.norm(grad) + np.linalg.norm(gradapprox))
+
+
+def check_loop(parameters, gradients, X, Y, epsilon, *, shared=False, one_sided=False, two=2):
+    theta, _ = dictionary_to_vector(parameters)
+    grad = gradients_to_vector(gradients)
+    dims = layer_dims_of(parameters)
+    J = lambda t: utils.compute_cost(utils.L_model_forward(X, vector_to_dictionary(t, dims))[0], Y)
+    J0 = J(theta)
+    gradapprox = np.zeros_like(theta)
+    for i in range(theta.shape[0]):
+        theta_plus = theta if shared else np.copy(theta)
+        theta_plus[i] += epsilon
+        J_plus = J(theta_plus)
+        theta_minus = theta if shared else np.copy(theta)
+        theta_minus[i] -= epsilon
+        J_minus = J0 if one_sided else J(theta_minus)
+        gradapprox[i] = (J_plus - J_minus) / ((1 if one_sided else two) * epsilon)
+    return np.linalg.norm(grad - gradapprox) / (np.linalg.norm(grad) + np.linalg.norm(gradapprox))
+
+
+SOLUTIONS.update(forward_propagation=forward_propagation, gradient_check_n=gradient_check_n, backward_propagation=backward_propagation,
                  nn_model=nn_model)
 
 
@@ -343,6 +378,11 @@ MISTAKES = {
         (lambda p, c, X, Y: {k: -v for k, v in backward_propagation(p, c, X, Y).items()}, "not Y - A2"),
         (lambda p, c, X, Y: {k: X.shape[1] * v for k, v in backward_propagation(p, c, X, Y).items()}, "the factor 1/m"),
         (lambda p, c, X, Y: bwd(p, c, X, Y, slope=lambda c: c["A1"] * (1 - c["A1"])), "that is the sigmoid's slope"),
+    ],
+    "gradient_check_n": [
+        (lambda *a: check_loop(*a, two=1), "divides by 2 epsilon"),
+        (lambda *a: check_loop(*a, one_sided=True), "yours is one-sided"),
+        (lambda p, g, X, Y, e: check_loop(dict(p), g, X, Y, e, shared=True), "copy theta before nudging it"),
     ],
     "nn_model": [
         (lambda X, Y, n_h, n, lr, seed: utils.initialize_parameters(X.shape[0], n_h, Y.shape[0], seed),

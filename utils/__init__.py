@@ -16,7 +16,7 @@ from .costs import (compute_cost, binary_cross_entropy, binary_cross_entropy_fro
 from .deep import (linear_forward, linear_activation_forward, L_model_forward, linear_backward,
                    linear_activation_backward, L_model_backward, L_model_forward_with_dropout,
                    L_model_backward_with_regularization, update_parameters, two_layer_model,
-                   L_layer_model, predict, plot_costs)
+                   L_layer_model, predict, plot_costs, layer_dims_of)
 from .regularization import dropout_forward, dropout_backward, l2_gradient
 from .optimizers import (update_parameters_with_gd, initialize_velocity, update_parameters_with_momentum,
                          initialize_rmsprop, update_parameters_with_rmsprop, initialize_adam,

@@ -11,8 +11,8 @@ A mistake that the brief of the hints work named explicitly (a categorical cross
 dropout mask cast to int, an unseeded randn, `caches[l]` off by one, L = len(parameters) in update_parameters,
 (dW, db, dA_prev) in linear_backward, a global max in softmax) is left out on purpose: those were tuned.
 
-Exception: the entries of chapter 2's forward_propagation, backward_propagation and nn_model were written in the
-same session as those exercises' hints, and two hints of nn_model (n_y from the wrong axis, a `return` inside the
+Exception: the entries of chapter 2's forward_propagation, backward_propagation and nn_model, and of project.ipynb's
+gradient_check_n, were written in the same session as those exercises' hints, and two hints of nn_model (n_y from the wrong axis, a `return` inside the
 loop) were added after reading them: for those three exercises the share is not a blind estimate.
 """
 
@@ -279,6 +279,47 @@ def nn_model(X, Y, n_h, num_iterations=10000, learning_rate=1.2, seed=2):
         grads = backward_propagation(parameters, cache, X, Y)
         parameters = update_parameters(parameters, grads, learning_rate)
         return parameters
+"""),
+    ],
+    "gradient_check_n": [
+        ("the nudge added to the whole vector", """
+def gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7):
+    theta, _ = dictionary_to_vector(parameters)
+    grad = gradients_to_vector(gradients)
+    dims = layer_dims_of(parameters)
+    gradapprox = np.zeros(theta.shape)
+    for i in range(len(theta)):
+        J_plus = compute_cost(L_model_forward(X, vector_to_dictionary(theta + epsilon, dims))[0], Y)
+        J_minus = compute_cost(L_model_forward(X, vector_to_dictionary(theta - epsilon, dims))[0], Y)
+        gradapprox[i] = (J_plus - J_minus) / (2 * epsilon)
+    return np.linalg.norm(grad - gradapprox) / (np.linalg.norm(grad) + np.linalg.norm(gradapprox))
+"""),
+        ("the difference of the norms in the numerator", """
+def gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7):
+    theta, _ = dictionary_to_vector(parameters)
+    grad = gradients_to_vector(gradients)
+    dims = layer_dims_of(parameters)
+    gradapprox = np.zeros(theta.shape)
+    for i in range(theta.shape[0]):
+        tp, tm = theta.copy(), theta.copy()
+        tp[i] += epsilon
+        tm[i] -= epsilon
+        gradapprox[i] = (compute_cost(L_model_forward(X, vector_to_dictionary(tp, dims))[0], Y)
+                         - compute_cost(L_model_forward(X, vector_to_dictionary(tm, dims))[0], Y)) / (2 * epsilon)
+    return (np.linalg.norm(grad) - np.linalg.norm(gradapprox)) / (np.linalg.norm(grad) + np.linalg.norm(gradapprox))
+"""),
+        ("a list of slopes, returned as the answer", """
+def gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7):
+    theta, _ = dictionary_to_vector(parameters)
+    dims = layer_dims_of(parameters)
+    slopes = []
+    for i in range(theta.shape[0]):
+        tp, tm = np.copy(theta), np.copy(theta)
+        tp[i] = tp[i] + epsilon
+        tm[i] = tm[i] - epsilon
+        slopes.append((compute_cost(L_model_forward(X, vector_to_dictionary(tp, dims))[0], Y)
+                       - compute_cost(L_model_forward(X, vector_to_dictionary(tm, dims))[0], Y)) / (2 * epsilon))
+    return slopes
 """),
     ],
     "softmax": [

@@ -536,3 +536,171 @@ def _update_parameters_exercise():
 def check_update_parameters(fn):
     """Check `update_parameters(parameters, grads, learning_rate)` against `utils.deep.update_parameters`."""
     return run_check(fn, _update_parameters_exercise())
+
+
+# ---- gradient_check_n ------------------------------------------------------------------------------------
+
+def _gradient_check_cases():
+    """(parameters, gradients, X, Y, epsilon): small networks whose `gradients` are backprop's with an error added,
+    so the relative difference is a number well above rounding (0.01 to 1) that every right loop finds to many
+    digits. The first case passes all-zero gradients: the difference is then exactly 1 (check it by hand)."""
+    rng = _rng(31)
+    out = []
+    for k, (dims, m, epsilon, error) in enumerate((([2, 2, 1], 3, 1e-7, None), ([3, 2, 1], 4, 1e-5, 0.05),
+                                                    ([2, 3, 2, 1], 5, 1e-4, 0.2), ([4, 3, 1], 6, 1e-5, 0.02))):
+        X = rng.normal(size=(dims[0], m))
+        Y = (rng.random((1, m)) < 0.5).astype(float)
+        Y[0, 0], Y[0, -1] = 0.0, 1.0
+        p = _parameters(rng, dims)
+        AL, caches = L_model_forward(X, p)
+        grads = {k: v for k, v in L_model_backward(AL, Y, caches).items() if not k.startswith("dA")}
+        if error is None:
+            grads = {k: np.zeros_like(v) for k, v in grads.items()}
+        else:
+            grads = {k: v + error * rng.normal(size=v.shape) * np.abs(v).mean() for k, v in grads.items()}
+        out.append((p, grads, X, Y, epsilon))
+    return out
+
+
+def _approximate(parameters, X, Y, epsilon, *, central=True, two=True, restore=True, minus_sign=-1.0,
+                 copy_plus=True, copy_minus=True, plus=None, minus=None, count=None, shift_plus=0, shift_minus=0,
+                 shift_out=0, divide=True):
+    """The loop of the gradient check with one thing done another way: a wrong variant's gradapprox (n, 1).
+
+    restore=False / copy_plus / copy_minus: theta_plus (theta_minus) is theta itself, not a copy; plus / minus:
+    the nudged entry's new value as a function of (value, epsilon); count: how many entries the loop visits;
+    shift_*: an index off by one in theta_plus[i], theta_minus[i] or gradapprox[i]; divide=False: no / (2 eps)."""
+    from utils.gradient_check import dictionary_to_vector, vector_to_dictionary
+    from utils.deep import layer_dims_of
+
+    theta, _ = dictionary_to_vector(parameters)
+    dims = layer_dims_of(parameters)
+
+    def J(vector):
+        return compute_cost(L_model_forward(X, vector_to_dictionary(vector, dims))[0], Y)
+
+    J0 = J(theta)
+    n = theta.shape[0]
+    approx = np.zeros_like(theta)
+    work = theta.copy()
+    plus = plus or (lambda value, eps: value + eps)
+    minus = minus or (lambda value, eps: value + minus_sign * eps)
+    for i in range(n if count is None else count(n)):
+        theta_plus = work.copy() if restore and copy_plus else work
+        theta_plus[i - shift_plus] = plus(theta_plus[i - shift_plus], epsilon)
+        J_plus = J(theta_plus)
+        theta_minus = work.copy() if restore and copy_minus else work
+        theta_minus[i - shift_minus] = minus(theta_minus[i - shift_minus], epsilon)
+        J_minus = J(theta_minus) if central else J0
+        step = ((2 if two and central else 1) * epsilon) if divide else 1.0
+        approx[i - shift_out] = (J_plus - J_minus) / step
+    return approx
+
+
+def _difference(parameters, gradients, X, Y, epsilon, *, how="relative", **approximate):
+    from utils.gradient_check import gradients_to_vector
+
+    grad = gradients_to_vector(gradients)
+    approx = _approximate(parameters, X, Y, epsilon, **approximate)
+    numerator = {"grad": np.linalg.norm(grad), "approx": np.linalg.norm(approx),
+                 "sum": np.linalg.norm(grad + approx)}.get(how, np.linalg.norm(grad - approx))
+    if how == "absolute":
+        return float(numerator)
+    denominator = {"sum": np.linalg.norm(grad + approx), "one": np.linalg.norm(grad),
+                   "approx_only": np.linalg.norm(approx),
+                   "minus": np.linalg.norm(grad) - np.linalg.norm(approx)}.get(how, np.linalg.norm(grad) +
+                                                                               np.linalg.norm(approx))
+    if how == "sum":
+        denominator = np.linalg.norm(grad) + np.linalg.norm(approx)
+        return float(np.linalg.norm(grad + approx) / denominator)
+    if how == "sum_denominator":
+        return float(np.linalg.norm(grad - approx) / np.linalg.norm(grad + approx))
+    return float(numerator / denominator)
+
+
+def _near_one(args, got) -> bool:
+    """The difference is about 1 where the right one is far below: gradapprox is ~0 or huge next to grad."""
+    from utils.gradient_check import gradient_check_n
+
+    try:
+        value = float(got)
+    except (TypeError, ValueError):
+        return False
+    return abs(value - 1) < 0.02 and gradient_check_n(*args) < 0.5
+
+
+def _gradient_check_exercise():
+    from utils.gradient_check import gradient_check_n
+
+    def reference(parameters, gradients, X, Y, epsilon):
+        return gradient_check_n(parameters, gradients, X, Y, epsilon)
+
+    same_i = ("gradapprox[i] is the slope of entry i: nudge theta_plus[i] and theta_minus[i] and store "
+              "gradapprox[i], the same i in all three (yours is off by one in {})")
+    copy = ("copy theta before nudging it: theta_{0} = np.copy(theta); with theta_{0} = theta both names are the "
+            "same array, the nudges pile up, and theta is no longer the point the gradient was taken at")
+    return Exercise(
+        "gradient_check_n", _gradient_check_cases, reference, "difference, a number",
+        "parameters and gradients: dicts of the same shapes (n parameters in all), X (n_x, m), Y (1, m) -> a float",
+        mistakes=[
+            Mistake("the central difference divides by 2 epsilon, the distance between theta + epsilon and "
+                    "theta - epsilon: gradapprox[i] = (J_plus - J_minus) / (2 * epsilon)",
+                    lambda *a: _difference(*a, two=False)),
+            Mistake("use the central difference, (J(theta + epsilon) - J(theta - epsilon)) / (2 epsilon): yours is "
+                    "one-sided, (J(theta + epsilon) - J(theta)) / epsilon, whose error grows with epsilon",
+                    lambda *a: _difference(*a, central=False)),
+            Mistake("copy theta before nudging it: theta_plus = np.copy(theta) and theta_minus = np.copy(theta); with "
+                    "theta_plus = theta all the names are one array, the nudges pile up, and theta is no longer the "
+                    "point the gradient was taken at", lambda *a: _difference(*a, restore=False)),
+            Mistake(copy.format("plus"), lambda *a: _difference(*a, copy_plus=False)),
+            Mistake(copy.format("minus"), lambda *a: _difference(*a, copy_minus=False)),
+            Mistake("J_minus is the cost at theta - epsilon: theta_minus[i] = theta_minus[i] - epsilon",
+                    lambda *a: _difference(*a, minus_sign=1.0)),
+            Mistake("theta_plus[i] = theta_plus[i] + epsilon: the entry moves by epsilon from where it was (yours "
+                    "does not move it up, or replaces it by epsilon)",
+                    lambda *a: _difference(*a, plus=lambda value, eps: value)),
+            Mistake("theta_plus[i] = theta_plus[i] + epsilon: the entry moves by epsilon from where it was (yours "
+                    "replaces it by epsilon)", lambda *a: _difference(*a, plus=lambda value, eps: eps)),
+            Mistake("theta_minus[i] = theta_minus[i] - epsilon: the entry moves by epsilon from where it was (yours "
+                    "replaces it)", lambda *a: _difference(*a, minus=lambda value, eps: -eps)),
+            Mistake("theta_minus[i] = theta_minus[i] - epsilon, the entry minus epsilon (yours is epsilon minus the "
+                    "entry)", lambda *a: _difference(*a, minus=lambda value, eps: eps - value)),
+            Mistake(same_i.format("theta_plus"), lambda *a: _difference(*a, shift_plus=1)),
+            Mistake(same_i.format("theta_minus"), lambda *a: _difference(*a, shift_minus=1)),
+            Mistake(same_i.format("gradapprox"), lambda *a: _difference(*a, shift_out=1)),
+            Mistake("the loop visits every one of the n = theta.shape[0] entries: for i in range(n) (yours stops "
+                    "one short)", lambda *a: _difference(*a, count=lambda n: n - 1)),
+            Mistake("the loop visits every one of the n = theta.shape[0] entries (theta is a column (n, 1): "
+                    "theta.shape[0], not theta.shape[1])", lambda *a: _difference(*a, count=lambda n: 1)),
+            Mistake("the difference is relative: divide ||grad - gradapprox|| by ||grad|| + ||gradapprox||",
+                    lambda *a: _difference(*a, how="absolute")),
+            Mistake("the numerator is the norm of the difference, ||grad - gradapprox||",
+                    lambda *a: _difference(*a, how="grad")),
+            Mistake("the numerator is the norm of the difference, ||grad - gradapprox||",
+                    lambda *a: _difference(*a, how="approx")),
+            Mistake("the numerator is the norm of the difference, ||grad - gradapprox||, a minus",
+                    lambda *a: _difference(*a, how="sum")),
+            Mistake("the denominator is ||grad|| + ||gradapprox||, two norms added, not the norm of the sum",
+                    lambda *a: _difference(*a, how="sum_denominator")),
+            Mistake("the denominator is ||grad|| + ||gradapprox||: the norm of gradapprox is missing",
+                    lambda *a: _difference(*a, how="one")),
+            Mistake("the denominator is ||grad|| + ||gradapprox||: the norm of grad is missing",
+                    lambda *a: _difference(*a, how="approx_only")),
+            Mistake("the denominator is ||grad|| + ||gradapprox||, a plus", lambda *a: _difference(*a, how="minus")),
+            Mistake("your difference is about 1 where the right one is far smaller: your gradapprox is either about "
+                    "0 or enormous next to grad. Check each piece: theta_plus[i] = theta_plus[i] + epsilon, "
+                    "theta_minus[i] = theta_minus[i] - epsilon, and gradapprox[i] = (J_plus - J_minus) / "
+                    "(2 * epsilon), a difference divided by 2 epsilon", when=_near_one),
+        ],
+        exception_hints=[("theta", "theta, _ = dictionary_to_vector(parameters) gives one column (n, 1); "
+                                   "vector_to_dictionary(theta_plus, layer_dims) turns a column back into a dict"),
+                         ("KeyError", 'gradients holds "dW1", "db1", ..., "dWL", "dbL": '
+                                      "grad = gradients_to_vector(gradients) lays them out in the order of theta"),
+                         ("AL: expected an array", "L_model_forward returns (AL, caches): the cost needs AL, "
+                                                   "L_model_forward(...)[0]")],
+        inputs=("parameters", "gradients", "X", "Y", "epsilon"))
+
+
+def check_gradient_check_n(fn):
+    """Check `gradient_check_n(parameters, gradients, X, Y, epsilon) -> difference` against the library's."""
+    return run_check(fn, _gradient_check_exercise())

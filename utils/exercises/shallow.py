@@ -157,6 +157,11 @@ def _forward_with(hidden=np.tanh, output=lambda Z: sigmoid(Z)[0], bias=True):
     return variant
 
 
+def _holds_pair(value) -> bool:
+    """A (tuple) pair whose first part is an array: what a call of the pair-returning tanh / sigmoid gives."""
+    return isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], np.ndarray)
+
+
 def _forward_propagation_exercise():
     from utils.shallow import forward_propagation
 
@@ -193,10 +198,21 @@ def _forward_propagation_exercise():
         )] + [
             Mistake("return the output layer's A2 first (the network's prediction), then the cache",
                     returns_A1),
+            Mistake("a result holds a pair where an array belongs: Exercise 1's tanh (and the library's sigmoid) "
+                    "return (A, cache); here use np.tanh(Z1) and 1 / (1 + np.exp(-Z2)), which return the array alone",
+                    when=lambda args, got: isinstance(got, tuple) and len(got) == 2 and (
+                        _holds_pair(got[0]) or (isinstance(got[1], dict) and any(_holds_pair(v) for v in got[1].values())))),
+            Mistake(lambda args, got: 'the cache needs all four keys "Z1", "A1", "Z2", "A2" (yours has '
+                    + ", ".join(repr(k) for k in got[1]) + ")",
+                    when=lambda args, got: isinstance(got, tuple) and len(got) == 2 and isinstance(got[1], dict)
+                    and set(got[1]) != {"Z1", "A1", "Z2", "A2"}),
             Mistake('the cache keeps the activations too: "A1" is np.tanh(Z1) and "A2" is sigmoid(Z2), not the '
                     "Z's", z_in_place_of_a),
         ],
-        exception_hints=[("KeyError", 'the cache is a dict with the four keys "Z1", "A1", "Z2", "A2"; parameters '
+        exception_hints=[("name 'sigmoid' is not defined", "this notebook defines no sigmoid: write it out, "
+                                                           "A2 = 1 / (1 + np.exp(-Z2))"),
+                         ("name 'tanh' is not defined", "use NumPy's: A1 = np.tanh(Z1)"),
+                         ("KeyError", 'the cache is a dict with the four keys "Z1", "A1", "Z2", "A2"; parameters '
                                       'holds "W1", "b1", "W2", "b2"'),
                          ("matmul", "W1 is (n_h, n_x) and X is (n_x, m): Z1 = W1 @ X + b1; then Z2 = W2 @ A1 + b2")],
         inputs=("X", "parameters"))
