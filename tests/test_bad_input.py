@@ -77,7 +77,7 @@ CASES = {
     "mask of the wrong shape": (
         lambda: L_model_forward_with_dropout(X, P, keep_prob=0.5, masks=[np.ones((4, 5), bool)]), r"mask: expected shape \(4, 6\) to match the activations, got \(4, 5\)"),
     "unknown optimizer": (
-        lambda: NeuralNetwork(optimizer="sgd"), r"optimizer: expected one of \('gd', 'momentum', 'rmsprop', 'adam'\), got 'sgd'"),
+        lambda: NeuralNetwork(optimizer="sgd"), r"optimizer: expected one of \('gd', 'momentum', 'rmsprop', 'adam', 'adamw'\), got 'sgd'"),
     "unknown schedule": (
         lambda: NeuralNetwork(lr_schedule="cosine"), r"lr_schedule: expected one of \(None, 'inverse_time', 'exponential', 'step'\), got 'cosine'"),
     "unknown initialisation": (

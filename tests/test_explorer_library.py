@@ -13,8 +13,8 @@ import utils.explorers as explorers
 from utils.checks import check_optimizer
 from utils.optimizer_surfaces import SURFACES, optimizer_path, optimizer_trajectories, surface_grid
 from utils.optimizers import (OPTIMIZERS, initialize_adam, initialize_rmsprop, initialize_velocity,
-                              update_parameters_with_adam, update_parameters_with_gd, update_parameters_with_momentum,
-                              update_parameters_with_rmsprop)
+                              update_parameters_with_adam, update_parameters_with_adamw, update_parameters_with_gd,
+                              update_parameters_with_momentum, update_parameters_with_rmsprop)
 from utils.preprocessing import fit_preprocessing, fit_standardizer, images_to_matrix, preprocess_images, standardize
 
 EXPLORERS = Path(explorers.__file__).parent
@@ -31,22 +31,24 @@ def _network(seed=0):
 # ------------------------------------------------------------------ the registry
 
 def test_registry_names_are_the_optimizer_names_every_check_accepts():
-    assert list(OPTIMIZERS) == ["gd", "momentum", "rmsprop", "adam"]
+    assert list(OPTIMIZERS) == ["gd", "momentum", "rmsprop", "adam", "adamw"]
     for name in OPTIMIZERS:
         assert check_optimizer(name) == name
-    with pytest.raises(ValueError, match=r"^optimizer: expected one of \('gd', 'momentum', 'rmsprop', 'adam'\)"):
+    with pytest.raises(ValueError, match=r"^optimizer: expected one of \('gd', 'momentum', 'rmsprop', 'adam', 'adamw'\)"):
         check_optimizer("sgd")
 
 
 def test_registry_steps_are_the_course_functions_behind_one_signature():
     parameters, grads = _network()
-    hyper = dict(beta=0.8, beta1=0.7, beta2=0.95, epsilon=1e-7)
+    hyper = dict(beta=0.8, beta1=0.7, beta2=0.95, epsilon=1e-7, weight_decay=0.3)
     expected = {
         "gd": (update_parameters_with_gd(parameters, grads, 0.1), None),
         "momentum": update_parameters_with_momentum(parameters, grads, initialize_velocity(parameters), 0.8, 0.1),
         "rmsprop": update_parameters_with_rmsprop(parameters, grads, initialize_rmsprop(parameters), 0.95, 0.1, 1e-7),
         "adam": update_parameters_with_adam(parameters, grads, *initialize_adam(parameters), 1, 0.1, 0.7, 0.95,
                                             1e-7),
+        "adamw": update_parameters_with_adamw(parameters, grads, *initialize_adam(parameters), 1, 0.1, 0.7, 0.95,
+                                              1e-7, 0.3),
     }
     for name, rule in OPTIMIZERS.items():
         new, state = rule.step(parameters, grads, rule.init(parameters), 1, 0.1, **hyper)

@@ -125,3 +125,63 @@ def test_random_mini_batches_sizes_and_course_order():
 def test_mini_batch_size_larger_than_m_is_one_batch():
     X, Y = np.ones((2, 5)), np.ones((1, 5))
     assert len(random_mini_batches(X, Y, 64)) == 1
+
+
+# ---- AdamW: decoupled weight decay ---------------------------------------------------------------------
+
+def _adamw_problem(seed=0):
+    rng = np.random.default_rng(seed)
+    parameters = {"W1": rng.normal(size=(3, 4)), "b1": rng.normal(size=(3, 1)),
+                  "W2": rng.normal(size=(1, 3)), "b2": rng.normal(size=(1, 1))}
+    grads = {f"d{k}": rng.normal(size=v.shape) for k, v in parameters.items()}
+    return parameters, grads
+
+
+def test_adamw_without_decay_is_adam():
+    from utils.optimizers import initialize_adam, update_parameters_with_adam, update_parameters_with_adamw
+    parameters, grads = _adamw_problem()
+    v, s = initialize_adam(parameters)
+    adam = update_parameters_with_adam(parameters, grads, v, s, 1, 0.01)
+    adamw = update_parameters_with_adamw(parameters, grads, v, s, 1, 0.01, weight_decay=0.0)
+    for a, b in zip(adam, adamw):
+        assert all(np.array_equal(a[k], b[k]) for k in a)
+
+
+def test_adamw_shrinks_every_weight_by_the_same_fraction_and_leaves_the_biases():
+    """W <- Adam's W - alpha * weight_decay * W_old: the decay is not divided by sqrt(s^) (as an L2 term would be)."""
+    from utils.optimizers import initialize_adam, update_parameters_with_adam, update_parameters_with_adamw
+    parameters, grads = _adamw_problem(1)
+    v, s = initialize_adam(parameters)
+    adam, *_ = update_parameters_with_adam(parameters, grads, v, s, 3, 0.01)
+    adamw, *_ = update_parameters_with_adamw(parameters, grads, v, s, 3, 0.01, weight_decay=0.5)
+    for key in ("W1", "W2"):
+        np.testing.assert_allclose(adamw[key], adam[key] - 0.01 * 0.5 * parameters[key], rtol=1e-12)
+    for key in ("b1", "b2"):
+        assert np.array_equal(adamw[key], adam[key])
+    assert all(np.array_equal(parameters[k], _adamw_problem(1)[0][k]) for k in parameters)   # inputs untouched
+
+
+def test_adamw_is_in_the_registry_and_trains_a_network():
+    from utils import NeuralNetwork
+    from utils.optimizers import OPTIMIZERS
+    assert "adamw" in OPTIMIZERS
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(2, 200))
+    Y = (X[0] * X[1] > 0).astype(int)[None, :]
+    plain = NeuralNetwork((8,), optimizer="adam", learning_rate=0.01, epochs=50, batch_size=32, dtype="float64").fit(X, Y)
+    decayed = NeuralNetwork((8,), optimizer="adamw", weight_decay=1.0, learning_rate=0.01, epochs=50, batch_size=32,
+                            dtype="float64").fit(X, Y)
+    same = NeuralNetwork((8,), optimizer="adamw", weight_decay=0.0, learning_rate=0.01, epochs=50, batch_size=32,
+                         dtype="float64").fit(X, Y)
+    assert all(np.array_equal(plain.parameters_[k], same.parameters_[k]) for k in plain.parameters_)
+    norm = lambda model: sum(np.sum(model.parameters_[k] ** 2) for k in model.parameters_ if k[0] == "W")
+    assert norm(decayed) < norm(plain)
+    assert decayed.history_["cost"][-1] < decayed.history_["cost"][0]
+
+
+def test_weight_decay_belongs_to_adamw():
+    from utils import NeuralNetwork
+    with pytest.raises(ValueError, match=r"^weight_decay: expected 0 unless optimizer='adamw'"):
+        NeuralNetwork(optimizer="adam", weight_decay=0.1)
+    with pytest.raises(ValueError, match=r"^weight_decay"):
+        NeuralNetwork(optimizer="adamw", weight_decay=-1.0)

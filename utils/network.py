@@ -62,7 +62,8 @@ class NeuralNetwork:
     activations: one name for every hidden layer, or a list (one per hidden layer).
     output: "auto", "sigmoid" (binary) or "softmax" (C classes).
     initialization: "he", "xavier" (course), "glorot", "random", "zeros".
-    optimizer: "gd", "momentum" (beta), "rmsprop" (beta2, epsilon), "adam" (beta1, beta2, epsilon).
+    optimizer: "gd", "momentum" (beta), "rmsprop" (beta2, epsilon), "adam" (beta1, beta2, epsilon), "adamw"
+    (Adam with decoupled weight decay: after each step W -= learning_rate * weight_decay * W, weights only).
     batch_size: None for full batch, else mini-batches reshuffled every epoch (seed + epoch).
     init_scale: the weight scale of initialization="random" (course: 0.01; 10 shows "too large").
     lambd: L2 strength. The penalty is lambd / (2 m) * sum ||W||^2 with m the examples of the
@@ -89,7 +90,7 @@ class NeuralNetwork:
                  learning_rate=0.0075, epochs=3000, optimizer="gd", batch_size=None, lambd=0.0, keep_prob=1.0,
                  beta=0.9, beta1=0.9, beta2=0.999, epsilon=1e-8, lr_schedule=None, decay_rate=1.0,
                  time_interval=1000, early_stopping=False, patience=10, seed=1, dtype=np.float32,
-                 progress=False, print_cost=False, init_scale=0.01, fast_path="auto"):
+                 progress=False, print_cost=False, init_scale=0.01, fast_path="auto", weight_decay=0.0):
         arguments = dict(locals())
         del arguments["self"]
         self.__dict__.update(check_hyperparameters(arguments))
@@ -197,7 +198,8 @@ class NeuralNetwork:
 
     def _step(self, p, grads, state, t, lr):
         """One optimiser update of the parameters p (`OPTIMIZERS[optimizer].step`); returns (parameters, state)."""
-        return OPTIMIZERS[self.optimizer].step(p, grads, state, t, lr, self.beta, self.beta1, self.beta2, self.epsilon)
+        return OPTIMIZERS[self.optimizer].step(p, grads, state, t, lr, self.beta, self.beta1, self.beta2, self.epsilon,
+                                               self.weight_decay)
 
     def _wants_fast_path(self):
         """fast_path "auto": only in float64, where it matches the plain path to rounding at 1e-15."""

@@ -77,6 +77,11 @@ def optimizer_path(surface: str, optimizer: str, learning_rate: float, steps: in
     return np.array(points, dtype=float).reshape(-1, 3)
 
 
+#: The rules drawn on the surfaces: every optimiser of the registry but AdamW, which is Adam plus a pull of the
+#: weights towards 0 (weight decay), a change of the loss rather than of the step.
+SURFACE_OPTIMIZERS = tuple(name for name in OPTIMIZERS if name != "adamw")
+
+
 def optimizer_trajectories(surface: str, learning_rate: float, beta: float, beta1: float, beta2: float,
                            steps: int, epsilon: float = 1e-8) -> dict:
     """Paths of GD, momentum, RMSprop and Adam on a 2-D loss surface, with the library's updates.
@@ -87,7 +92,7 @@ def optimizer_trajectories(surface: str, learning_rate: float, beta: float, beta
     check_surface(surface)
     return {name: optimizer_path(surface, name, learning_rate, steps, beta=beta, beta1=beta1, beta2=beta2,
                                  epsilon=epsilon)
-            for name in OPTIMIZERS}
+            for name in SURFACE_OPTIMIZERS}
 
 
 def surface_grid(surface: str, points: int = 200):

@@ -1,4 +1,4 @@
-"""Optimisers (gradient descent, momentum, RMSprop, Adam), learning-rate schedules, mini-batches.
+"""Optimisers (gradient descent, momentum, RMSprop, Adam, AdamW), learning-rate schedules, mini-batches.
 
 Every update takes the parameters dict and the grads dict {"dW1", "db1", ...}
 and returns new dicts (the arrays passed in are not modified).
@@ -8,6 +8,8 @@ and returns new dicts (the arrays passed in are not modified).
     Adam      v = beta1 v + (1 - beta1) dW;  s = beta2 s + (1 - beta2) dW^2
               v^ = v / (1 - beta1^t);  s^ = s / (1 - beta2^t)   (bias correction, t = 1, 2, ...)
               W -= alpha v^ / (sqrt(s^) + eps)
+    AdamW     Adam's step, then W -= alpha weight_decay W  (decoupled weight decay, Loshchilov & Hutter:
+              the decay is not divided by sqrt(s^), as an L2 term in dW would be; weights only, not biases)
 
 `OPTIMIZERS` maps each name to its `Optimizer` (init, step) with one signature,
 for code that picks the rule by name (`SCHEDULES` does the same for the learning-rate schedules):
@@ -99,13 +101,31 @@ def update_parameters_with_adam(parameters, grads, v, s, t, learning_rate=0.01, 
     return new, v, s, v_corrected, s_corrected
 
 
+def update_parameters_with_adamw(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999,
+                                 epsilon=1e-8, weight_decay=0.01):
+    """AdamW step number t: Adam's step on the gradients, then every weight shrinks by learning_rate * weight_decay.
+
+    W_l <- W_l - alpha (v^ / (sqrt(s^) + eps) + weight_decay W_l), b_l <- b_l - alpha v^ / (sqrt(s^) + eps).
+    Unlike an L2 term added to dW (which Adam divides by sqrt(s^), so weights with large gradients are barely
+    shrunk), the decay is the same fraction of every weight. weight_decay = 0 is `update_parameters_with_adam`.
+    Returns (parameters, v, s, v_corrected, s_corrected) like the course's Adam.
+    """
+    new, v, s, v_corrected, s_corrected = update_parameters_with_adam(parameters, grads, v, s, t, learning_rate,
+                                                                      beta1, beta2, epsilon)
+    if weight_decay:
+        for l in range(1, num_layers(parameters) + 1):
+            new[f"W{l}"] = new[f"W{l}"] - learning_rate * weight_decay * parameters[f"W{l}"]
+    return new, v, s, v_corrected, s_corrected
+
+
 # ------------------------------------------------------------------ registry
 
 class Optimizer(NamedTuple):
     """One update rule behind one signature (the course-named functions above do the work).
 
     init(parameters) -> state
-    step(parameters, grads, state, t, learning_rate, beta=0.9, beta1=0.9, beta2=0.999, epsilon=1e-8)
+    step(parameters, grads, state, t, learning_rate, beta=0.9, beta1=0.9, beta2=0.999, epsilon=1e-8,
+         weight_decay=0.0)
         -> (new parameters, new state); t >= 1 counts the updates (Adam's bias correction),
         each rule reads the hyperparameters it has and ignores the others.
     """
@@ -119,32 +139,45 @@ def _no_state(parameters):
     return None
 
 
-def _gd_step(parameters, grads, state, t, learning_rate, beta=0.9, beta1=0.9, beta2=0.999, epsilon=1e-8):
+def _gd_step(parameters, grads, state, t, learning_rate, beta=0.9, beta1=0.9, beta2=0.999, epsilon=1e-8,
+             weight_decay=0.0):
     return update_parameters_with_gd(parameters, grads, learning_rate), state
 
 
-def _momentum_step(parameters, grads, v, t, learning_rate, beta=0.9, beta1=0.9, beta2=0.999, epsilon=1e-8):
+def _momentum_step(parameters, grads, v, t, learning_rate, beta=0.9, beta1=0.9, beta2=0.999, epsilon=1e-8,
+                   weight_decay=0.0):
     return update_parameters_with_momentum(parameters, grads, v, beta, learning_rate)
 
 
-def _rmsprop_step(parameters, grads, s, t, learning_rate, beta=0.9, beta1=0.9, beta2=0.999, epsilon=1e-8):
+def _rmsprop_step(parameters, grads, s, t, learning_rate, beta=0.9, beta1=0.9, beta2=0.999, epsilon=1e-8,
+                  weight_decay=0.0):
     return update_parameters_with_rmsprop(parameters, grads, s, beta2, learning_rate, epsilon)
 
 
-def _adam_step(parameters, grads, state, t, learning_rate, beta=0.9, beta1=0.9, beta2=0.999, epsilon=1e-8):
+def _adam_step(parameters, grads, state, t, learning_rate, beta=0.9, beta1=0.9, beta2=0.999, epsilon=1e-8,
+               weight_decay=0.0):
     v, s = state
     parameters, v, s, _, _ = update_parameters_with_adam(parameters, grads, v, s, t, learning_rate, beta1, beta2,
                                                          epsilon)
     return parameters, (v, s)
 
 
+def _adamw_step(parameters, grads, state, t, learning_rate, beta=0.9, beta1=0.9, beta2=0.999, epsilon=1e-8,
+                weight_decay=0.0):
+    v, s = state
+    parameters, v, s, _, _ = update_parameters_with_adamw(parameters, grads, v, s, t, learning_rate, beta1, beta2,
+                                                          epsilon, weight_decay)
+    return parameters, (v, s)
+
+
 #: name -> `Optimizer` (init, step). Its keys are the optimizer names every ``optimizer=`` argument accepts.
-#: A new rule (e.g. AdamW) is one step function with the signature above and one line here.
+#: A new rule is one step function with the signature above and one line here (AdamW was added that way).
 OPTIMIZERS = {
     "gd": Optimizer(_no_state, _gd_step),
     "momentum": Optimizer(initialize_velocity, _momentum_step),
     "rmsprop": Optimizer(initialize_rmsprop, _rmsprop_step),
     "adam": Optimizer(initialize_adam, _adam_step),
+    "adamw": Optimizer(initialize_adam, _adamw_step),
 }
 
 

@@ -188,7 +188,8 @@ OUTPUTS = ("auto", "sigmoid", "softmax")
 #: NeuralNetwork's arguments checked by their conventional name (utils.checks.ARGUMENTS).
 _CHECKED_BY_NAME = ("initialization", "learning_rate", "epochs", "optimizer", "batch_size", "lambd", "keep_prob",
                     "beta", "beta1", "beta2", "epsilon", "lr_schedule", "decay_rate", "time_interval",
-                    "early_stopping", "patience", "seed", "dtype", "progress", "print_cost", "init_scale")
+                    "early_stopping", "patience", "seed", "dtype", "progress", "print_cost", "init_scale",
+                    "weight_decay")
 
 
 def check_hyperparameters(params):
@@ -216,6 +217,10 @@ def check_hyperparameters(params):
     checked.update(hidden_layers=hidden, activations=activations, _hidden_activations=names,
                    output=check_choice(params["output"], OUTPUTS, "output"),
                    fast_path=check_fast_path(params["fast_path"]))
+    if checked["weight_decay"] and checked["optimizer"] != "adamw":
+        raise ValueError(f"weight_decay: expected 0 unless optimizer='adamw' (decoupled weight decay is AdamW's; "
+                         f"with the other optimisers use lambd, the L2 term), got weight_decay="
+                         f"{checked['weight_decay']!r} with optimizer={checked['optimizer']!r}")
     if checked["dtype"].name not in ("float16", "float32", "float64"):  # what a parameters file stores
         raise ValueError(f"dtype: expected np.float32 or np.float64 (or float16): a trained network is saved in one "
                          f"of them, got {checked['dtype'].name}")

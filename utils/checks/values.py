@@ -175,7 +175,7 @@ def _choice_from(module, constant):
 ARGUMENTS = {
     "learning_rate": check_positive, "epsilon": check_positive, "init_scale": check_positive,
     "scale": check_positive, "eps": check_positive,
-    "lambd": check_non_negative, "decay_rate": check_non_negative, "noise": check_non_negative,
+    "lambd": check_non_negative, "weight_decay": check_non_negative, "decay_rate": check_non_negative, "noise": check_non_negative,
     "keep_prob": check_probability,
     "beta": check_fraction, "beta1": check_fraction, "beta2": check_fraction,
     "num_iterations": check_count, "epochs": check_count,

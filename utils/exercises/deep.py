@@ -597,11 +597,13 @@ def _approximate(parameters, X, Y, epsilon, *, central=True, two=True, restore=T
     return approx
 
 
-def _difference(parameters, gradients, X, Y, epsilon, *, how="relative", **approximate):
+def _difference(parameters, gradients, X, Y, epsilon, *, how="relative", flat=False, **approximate):
     from utils.gradient_check import gradients_to_vector
 
     grad = gradients_to_vector(gradients)
     approx = _approximate(parameters, X, Y, epsilon, **approximate)
+    if flat:   # gradapprox = np.zeros(n): grad - gradapprox broadcasts (n, 1) - (n,) to an (n, n) table
+        approx = approx.ravel()
     numerator = {"grad": np.linalg.norm(grad), "approx": np.linalg.norm(approx),
                  "sum": np.linalg.norm(grad + approx)}.get(how, np.linalg.norm(grad - approx))
     if how == "absolute":
@@ -687,6 +689,9 @@ def _gradient_check_exercise():
             Mistake("the denominator is ||grad|| + ||gradapprox||: the norm of grad is missing",
                     lambda *a: _difference(*a, how="approx_only")),
             Mistake("the denominator is ||grad|| + ||gradapprox||, a plus", lambda *a: _difference(*a, how="minus")),
+            Mistake("gradapprox must have grad's shape, (n, 1): np.zeros((n, 1)); with np.zeros(n), grad - gradapprox "
+                    "subtracts an (n,) array from an (n, 1) column, which NumPy broadcasts to an (n, n) table",
+                    lambda *a: _difference(*a, flat=True)),
             Mistake("your difference is about 1 where the right one is far smaller: your gradapprox is either about "
                     "0 or enormous next to grad. Check each piece: theta_plus[i] = theta_plus[i] + epsilon, "
                     "theta_minus[i] = theta_minus[i] - epsilon, and gradapprox[i] = (J_plus - J_minus) / "
