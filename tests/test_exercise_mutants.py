@@ -36,7 +36,7 @@ def runs():
 
 def test_every_solution_is_read_and_mutated():
     solutions = M.solutions()
-    assert set(solutions) == set(CHECKS) and len(solutions) == 33
+    assert set(solutions) == set(CHECKS) and len(solutions) == 35
     counts = {name: len(M.mutants(s)) for name, s in solutions.items()}
     assert all(n >= 1 for n in counts.values()) and sum(counts.values()) == len(MUTANTS)
     operators = {m.operator for m in M.all_mutants()}
@@ -225,6 +225,160 @@ MUTANTS = {
         ('specific', 'grads["dA" + str(l)] is written by layer l + 1\'s step: run the layers'),
     "L_model_backward: off_by_one: f'dA{l - 1}' -> f'dA{l - 0}'":
         ('specific', 'grads["dA" + str(l)] is written by layer l + 1\'s step: run the layers'),
+    'L_model_backward_with_regularization: drop_term: AL - Y -> AL':
+        ('specific', 'dZ_L = AL - Y (prediction minus label): the label Y is missing'),
+    'L_model_backward_with_regularization: drop_term: AL - Y -> -Y':
+        ('specific', 'dZ_L = AL - Y (prediction minus label): the prediction AL is missing'),
+    'L_model_backward_with_regularization: flip_sign: AL - Y -> AL + Y':
+        ('specific', 'dZ_L = AL - Y, a minus: not AL + Y'),
+    'L_model_backward_with_regularization: swap_operands: AL - Y -> Y - AL':
+        ('specific', 'the sign: dZ_L = AL - Y, not Y - AL'),
+    "L_model_backward_with_regularization: in_place: AL - Y -> __import__('operator').isub(AL, Y)":
+        ('specific', 'work on new arrays (W = W - ..., not W -= ...) and, for a dict, on a c'),
+    'L_model_backward_with_regularization: off_by_one: AL.shape[1] -> AL.shape[2]':
+        ('specific', 'an index past the end: a list (or axis) of n items has the indices 0 .'),
+    'L_model_backward_with_regularization: off_by_one: AL.shape[1] -> AL.shape[0]':
+        ('specific', 'the L2 term of dW_l is lambd / m * W_l: the division by m is missing'),
+    'L_model_backward_with_regularization: drop_term: range(L - 1, 0, -1) -> range(L, 0, -1)':
+        ('specific', 'grads["dA" + str(l)] is written by layer l + 1\'s step: run the layers'),
+    'L_model_backward_with_regularization: drop_term: range(L - 1, 0, -1) -> range(-1, 0, -1)':
+        ('specific', 'grads["dA" + str(l)] is written by layer l + 1\'s step: run the layers'),
+    'L_model_backward_with_regularization: flip_sign: range(L - 1, 0, -1) -> range(L + 1, 0, -1)':
+        ('specific', 'an index past the end: a list (or axis) of n items has the indices 0 .'),
+    'L_model_backward_with_regularization: swap_operands: range(L - 1, 0, -1) -> range(1 - L, 0, -1)':
+        ('specific', 'grads["dA" + str(l)] is written by layer l + 1\'s step: run the layers'),
+    'L_model_backward_with_regularization: off_by_one: range(L - 1, 0, -1) -> range(L - 1, 1, -1)':
+        ('specific', 'grads["dA" + str(l)] is written by layer l + 1\'s step: run the layers'),
+    'L_model_backward_with_regularization: flip_sign: range(L - 1, 0, -1) -> range(L - 1, 0, 1)':
+        ('specific', 'grads["dA" + str(l)] is written by layer l + 1\'s step: run the layers'),
+    'L_model_backward_with_regularization: swap_unpack: (D, keep_prob) -> (keep_prob, D)':
+        ('specific', 'dZ_L = AL - Y needs no division: no NaN should appear'),
+    'L_model_backward_with_regularization: off_by_one: range(1, L + 1) -> range(2, L + 1)':
+        ('specific', "every layer's dW gets the L2 term, l = 1 .. L: for l in range(1, L + 1"),
+    'L_model_backward_with_regularization: off_by_one: range(1, L + 1) -> range(0, L + 1)':
+        ('specific', 'grads["dA" + str(l)] is written by layer l + 1\'s step: run the layers'),
+    'L_model_backward_with_regularization: drop_term: range(1, L + 1) -> range(1, L)':
+        ('specific', "every layer's dW gets the L2 term, l = 1 .. L: for l in range(1, L + 1"),
+    'L_model_backward_with_regularization: drop_term: range(1, L + 1) -> range(1, 1)':
+        ('specific', 'the L2 term of dW_l is lambd / m * W_l: it is missing (lambd > 0 in so'),
+    'L_model_backward_with_regularization: flip_sign: range(1, L + 1) -> range(1, L - 1)':
+        ('specific', "every layer's dW gets the L2 term, l = 1 .. L: for l in range(1, L + 1"),
+    "L_model_backward_with_regularization: drop_term: grads[f'dW{l}'] + l2_gradient(W, lambd, m) -> grads[f'dW{l}']":
+        ('specific', 'the L2 term of dW_l is lambd / m * W_l: it is missing (lambd > 0 in so'),
+    "L_model_backward_with_regularization: drop_term: grads[f'dW{l}'] + l2_gradient(W, lambd, m) -> l2_gradient(W, lambd, m)":
+        ('specific', '`grads["dW4"]` is all zeros where the right values are not; `grads["dW'),
+    "L_model_backward_with_regularization: flip_sign: grads[f'dW{l}'] + l2_gradient(W, lambd, m) -> grads[f'dW{l}'] - l2_gradient(W, lambd, m)":
+        ('specific', 'the L2 term of dW_l is lambd / m * W_l, with a plus: the penalty grows'),
+    'L_model_backward_with_regularization: off_by_one: caches[L - 1][0] -> caches[L - 1][1]':
+        ('specific', 'unpacking `a, b = x` needs exactly as many names on the left as x has'),
+    'L_model_backward_with_regularization: off_by_one: range(L - 1, 0, -1) -> range(L - 2, 0, -1)':
+        ('specific', 'grads["dA" + str(l)] is written by layer l + 1\'s step: run the layers'),
+    'L_model_backward_with_regularization: off_by_one: range(L - 1, 0, -1) -> range(L - 0, 0, -1)':
+        ('specific', 'grads["dA" + str(l)] is written by layer l + 1\'s step: run the layers'),
+    'L_model_backward_with_regularization: drop_term: caches[l - 1] -> caches[l]':
+        ('specific', 'a matrix product whose shapes do not fit: in P @ Q the number of colum'),
+    'L_model_backward_with_regularization: drop_term: caches[l - 1] -> caches[-1]':
+        ('specific', 'a matrix product whose shapes do not fit: in P @ Q the number of colum'),
+    'L_model_backward_with_regularization: flip_sign: caches[l - 1] -> caches[l + 1]':
+        ('specific', 'an index past the end: a list (or axis) of n items has the indices 0 .'),
+    'L_model_backward_with_regularization: swap_operands: caches[l - 1] -> caches[1 - l]':
+        ('specific', 'a matrix product whose shapes do not fit: in P @ Q the number of colum'),
+    "L_model_backward_with_regularization: swap_activation: linear_activation_backward(dA, cache, 'relu') -> linear_activation_backward(dA, cache, 'sigmoid')":
+        ('specific', 'the hidden layers are relu: their backward steps use "relu", not "sigm'),
+    'L_model_backward_with_regularization: off_by_one: range(1, L + 1) -> range(1, L + 2)':
+        ('specific', 'an index past the end: a list (or axis) of n items has the indices 0 .'),
+    'L_model_backward_with_regularization: off_by_one: range(1, L + 1) -> range(1, L + 0)':
+        ('specific', "every layer's dW gets the L2 term, l = 1 .. L: for l in range(1, L + 1"),
+    'L_model_backward_with_regularization: off_by_one: caches[l - 1][0][1] -> caches[l - 1][0][2]':
+        ('specific', "the L2 term uses the layer's W, caches[l - 1][0][1] (the linear cache"),
+    'L_model_backward_with_regularization: off_by_one: caches[l - 1][0][1] -> caches[l - 1][0][0]':
+        ('specific', 'two arrays combined entry by entry (+, -, *, /) must have the same sha'),
+    'L_model_backward_with_regularization: drop_term: caches[L - 1] -> caches[L]':
+        ('specific', 'an index past the end: a list (or axis) of n items has the indices 0 .'),
+    'L_model_backward_with_regularization: drop_term: caches[L - 1] -> caches[-1]':
+        ('equivalent', '✓'),
+    'L_model_backward_with_regularization: flip_sign: caches[L - 1] -> caches[L + 1]':
+        ('specific', 'an index past the end: a list (or axis) of n items has the indices 0 .'),
+    'L_model_backward_with_regularization: swap_operands: caches[L - 1] -> caches[1 - L]':
+        ('specific', 'a matrix product whose shapes do not fit: in P @ Q the number of colum'),
+    'L_model_backward_with_regularization: off_by_one: caches[l - 1] -> caches[l - 2]':
+        ('specific', 'a matrix product whose shapes do not fit: in P @ Q the number of colum'),
+    'L_model_backward_with_regularization: off_by_one: caches[l - 1] -> caches[l - 0]':
+        ('specific', 'a matrix product whose shapes do not fit: in P @ Q the number of colum'),
+    'L_model_backward_with_regularization: off_by_one: cache[2] -> cache[3]':
+        ('specific', 'an index past the end: a list (or axis) of n items has the indices 0 .'),
+    'L_model_backward_with_regularization: off_by_one: cache[2] -> cache[1]':
+        ('specific', "a hidden layer's cache has three parts, ((A_prev, W, b), Z, (D, keep_p"),
+    'L_model_backward_with_regularization: off_by_one: caches[l - 1][0] -> caches[l - 1][1]':
+        ('specific', 'two arrays combined entry by entry (+, -, *, /) must have the same sha'),
+    "L_model_backward_with_regularization: drop_term: f'dA{L - 1}' -> f'dA{L}'":
+        ('specific', 'grads["dA" + str(l)] is written by layer l + 1\'s step: run the layers'),
+    "L_model_backward_with_regularization: drop_term: f'dA{L - 1}' -> f'dA{-1}'":
+        ('specific', 'grads["dA" + str(l)] is written by layer l + 1\'s step: run the layers'),
+    "L_model_backward_with_regularization: flip_sign: f'dA{L - 1}' -> f'dA{L + 1}'":
+        ('specific', 'grads["dA" + str(l)] is written by layer l + 1\'s step: run the layers'),
+    "L_model_backward_with_regularization: swap_operands: f'dA{L - 1}' -> f'dA{1 - L}'":
+        ('specific', 'grads["dA" + str(l)] is written by layer l + 1\'s step: run the layers'),
+    "L_model_backward_with_regularization: off_by_one: grads[f'dW{L}'] -> grads[f'dW{L + 1}']":
+        ('specific', 'grads["dA" + str(l)] is written by layer l + 1\'s step: run the layers'),
+    "L_model_backward_with_regularization: off_by_one: grads[f'dW{L}'] -> grads[f'dW{L - 1}']":
+        ('specific', 'grads["dA" + str(l)] is written by layer l + 1\'s step: run the layers'),
+    "L_model_backward_with_regularization: off_by_one: grads[f'db{L}'] -> grads[f'db{L + 1}']":
+        ('specific', 'the layer numbers are off by one: yours are db3 where the right keys a'),
+    "L_model_backward_with_regularization: off_by_one: grads[f'db{L}'] -> grads[f'db{L - 1}']":
+        ('specific', 'no db2: the loop must reach every layer, and layer 2 is missing (check'),
+    'L_model_backward_with_regularization: off_by_one: caches[L - 1] -> caches[L - 2]':
+        ('specific', 'a matrix product whose shapes do not fit: in P @ Q the number of colum'),
+    'L_model_backward_with_regularization: off_by_one: caches[L - 1] -> caches[L - 0]':
+        ('specific', 'an index past the end: a list (or axis) of n items has the indices 0 .'),
+    "L_model_backward_with_regularization: off_by_one: grads[f'dA{l}'] -> grads[f'dA{l + 1}']":
+        ('specific', 'grads["dA" + str(l)] is written by layer l + 1\'s step: run the layers'),
+    "L_model_backward_with_regularization: off_by_one: grads[f'dA{l}'] -> grads[f'dA{l - 1}']":
+        ('specific', 'grads["dA" + str(l)] is written by layer l + 1\'s step: run the layers'),
+    'L_model_backward_with_regularization: drop_term: caches[l - 1] -> caches[l] #2':
+        ('specific', 'two arrays combined entry by entry (+, -, *, /) must have the same sha'),
+    'L_model_backward_with_regularization: drop_term: caches[l - 1] -> caches[-1] #2':
+        ('specific', 'two arrays combined entry by entry (+, -, *, /) must have the same sha'),
+    'L_model_backward_with_regularization: flip_sign: caches[l - 1] -> caches[l + 1] #2':
+        ('specific', 'an index past the end: a list (or axis) of n items has the indices 0 .'),
+    'L_model_backward_with_regularization: swap_operands: caches[l - 1] -> caches[1 - l] #2':
+        ('specific', 'two arrays combined entry by entry (+, -, *, /) must have the same sha'),
+    "L_model_backward_with_regularization: off_by_one: grads[f'dW{l}'] -> grads[f'dW{l + 1}']":
+        ('specific', 'two arrays combined entry by entry (+, -, *, /) must have the same sha'),
+    "L_model_backward_with_regularization: off_by_one: grads[f'dW{l}'] -> grads[f'dW{l - 1}']":
+        ('specific', 'keys beyond the last layer: dW0; each layer l is stored under its own'),
+    "L_model_backward_with_regularization: off_by_one: f'dA{L - 1}' -> f'dA{L - 2}'":
+        ('specific', 'grads["dA" + str(l)] is written by layer l + 1\'s step: run the layers'),
+    "L_model_backward_with_regularization: off_by_one: f'dA{L - 1}' -> f'dA{L - 0}'":
+        ('specific', 'grads["dA" + str(l)] is written by layer l + 1\'s step: run the layers'),
+    "L_model_backward_with_regularization: drop_term: f'dA{l - 1}' -> f'dA{l}'":
+        ('specific', 'grads["dA" + str(l)] is written by layer l + 1\'s step: run the layers'),
+    "L_model_backward_with_regularization: drop_term: f'dA{l - 1}' -> f'dA{-1}'":
+        ('specific', 'grads["dA" + str(l)] is written by layer l + 1\'s step: run the layers'),
+    "L_model_backward_with_regularization: flip_sign: f'dA{l - 1}' -> f'dA{l + 1}'":
+        ('specific', 'grads["dA" + str(l)] is written by layer l + 1\'s step: run the layers'),
+    "L_model_backward_with_regularization: swap_operands: f'dA{l - 1}' -> f'dA{1 - l}'":
+        ('specific', 'grads["dA" + str(l)] is written by layer l + 1\'s step: run the layers'),
+    "L_model_backward_with_regularization: off_by_one: grads[f'dW{l}'] -> grads[f'dW{l + 1}'] #2":
+        ('specific', 'grads["dA" + str(l)] is written by layer l + 1\'s step: run the layers'),
+    "L_model_backward_with_regularization: off_by_one: grads[f'dW{l}'] -> grads[f'dW{l - 1}'] #2":
+        ('specific', 'grads["dA" + str(l)] is written by layer l + 1\'s step: run the layers'),
+    "L_model_backward_with_regularization: off_by_one: grads[f'db{l}'] -> grads[f'db{l + 1}']":
+        ('specific', 'no db1: the loop must reach every layer, and layer 1 is missing (check'),
+    "L_model_backward_with_regularization: off_by_one: grads[f'db{l}'] -> grads[f'db{l - 1}']":
+        ('specific', 'the layer numbers are off by one: yours are db0 where the right keys a'),
+    'L_model_backward_with_regularization: off_by_one: caches[l - 1] -> caches[l - 2] #2':
+        ('specific', 'two arrays combined entry by entry (+, -, *, /) must have the same sha'),
+    'L_model_backward_with_regularization: off_by_one: caches[l - 1] -> caches[l - 0] #2':
+        ('specific', 'two arrays combined entry by entry (+, -, *, /) must have the same sha'),
+    "L_model_backward_with_regularization: off_by_one: grads[f'dW{l}'] -> grads[f'dW{l + 1}'] #3":
+        ('specific', 'two arrays combined entry by entry (+, -, *, /) must have the same sha'),
+    "L_model_backward_with_regularization: off_by_one: grads[f'dW{l}'] -> grads[f'dW{l - 1}'] #3":
+        ('specific', 'grads["dA" + str(l)] is written by layer l + 1\'s step: run the layers'),
+    "L_model_backward_with_regularization: off_by_one: f'dA{l - 1}' -> f'dA{l - 2}'":
+        ('specific', 'grads["dA" + str(l)] is written by layer l + 1\'s step: run the layers'),
+    "L_model_backward_with_regularization: off_by_one: f'dA{l - 1}' -> f'dA{l - 0}'":
+        ('specific', 'grads["dA" + str(l)] is written by layer l + 1\'s step: run the layers'),
     'L_model_forward: swap_unpack: (AL, cache) -> (cache, AL)':
         ('specific', 'return (AL, caches), one cache per layer'),
     'L_model_forward: drop_statement: caches.append(cache) -> pass':
@@ -264,6 +418,54 @@ MUTANTS = {
     "L_model_forward: off_by_one: parameters[f'b{l}'] -> parameters[f'b{l + 1}']":
         ('specific', "a layer's W and the A or b it gets do not fit: layer l multiplies W{l}"),
     "L_model_forward: off_by_one: parameters[f'b{l}'] -> parameters[f'b{l - 1}']":
+        ('specific', 'the layers are numbered from 1: W1, b1 ... WL, bL, i.e. for l in range'),
+    'L_model_forward_with_dropout: swap_unpack: (AL, cache) -> (cache, AL)':
+        ('specific', "return (AL, caches): a hidden layer's cache is ((A_prev, W, b), Z, (D,"),
+    'L_model_forward_with_dropout: drop_statement: caches.append(cache) -> pass':
+        ('specific', "return (AL, caches): a hidden layer's cache is ((A_prev, W, b), Z, (D,"),
+    'L_model_forward_with_dropout: swap_return: (AL, caches) -> (caches, AL)':
+        ('specific', 'the values are right but in the wrong order: return (AL, caches); your'),
+    'L_model_forward_with_dropout: wrong_function: len(parameters) // 2 -> len(parameters) / 2':
+        ('specific', 'a float where Python needs a whole number (range(...), an index): / al'),
+    'L_model_forward_with_dropout: swap_unpack: (A, cache) -> (cache, A)':
+        ('specific', "a pair (a tuple) where an array is expected: the course's functions re"),
+    'L_model_forward_with_dropout: swap_unpack: (A, D) -> (D, A)':
+        ('specific', '`caches[0][2][0]` holds what `caches[1][0][0]` should hold; `caches[1]'),
+    'L_model_forward_with_dropout: drop_statement: caches.append(cache + ((D, keep_prob),)) -> pass':
+        ('specific', "return (AL, caches): a hidden layer's cache is ((A_prev, W, b), Z, (D,"),
+    'L_model_forward_with_dropout: off_by_one: range(1, L) -> range(2, L)':
+        ('specific', "a layer got an input of X's shape where it expects the previous layer'"),
+    'L_model_forward_with_dropout: off_by_one: range(1, L) -> range(0, L)':
+        ('specific', 'the layers are numbered from 1: W1, b1 ... WL, bL, i.e. for l in range'),
+    'L_model_forward_with_dropout: off_by_one: range(1, L) -> range(1, L + 1)':
+        ('specific', "a layer's W and the A or b it gets do not fit: layer l multiplies W{l}"),
+    'L_model_forward_with_dropout: off_by_one: range(1, L) -> range(1, L - 1)':
+        ('specific', "a layer got an input of X's shape where it expects the previous layer'"),
+    "L_model_forward_with_dropout: swap_activation: linear_activation_forward(A, parameters[f'W{L}'], parameters[f'b{L}... -> linear_activation_forward(A, parameters[f'W{L}'], parameters[f'b{L}'], 'relu')":
+        ('specific', 'the output layer is a sigmoid (a probability between 0 and 1), not a r'),
+    "L_model_forward_with_dropout: swap_activation: linear_activation_forward(A, parameters[f'W{l}'], parameters[f'b{l}... -> linear_activation_forward(A, parameters[f'W{l}'], parameters[f'b{l}'], 'sigmoid')":
+        ('specific', 'the hidden layers are relu and the output layer sigmoid: linear_activa'),
+    'L_model_forward_with_dropout: drop_term: cache + ((D, keep_prob),) -> cache':
+        ('specific', "keep the mask in the layer's cache, cache = cache + ((D, keep_prob),):"),
+    'L_model_forward_with_dropout: drop_term: cache + ((D, keep_prob),) -> ((D, keep_prob),)':
+        ('specific', "return (AL, caches): a hidden layer's cache is ((A_prev, W, b), Z, (D,"),
+    'L_model_forward_with_dropout: flip_sign: cache + ((D, keep_prob),) -> cache - ((D, keep_prob),)':
+        ('specific', "a pair (a tuple) where an array is expected: the course's functions re"),
+    "L_model_forward_with_dropout: off_by_one: parameters[f'W{L}'] -> parameters[f'W{L + 1}']":
+        ('specific', 'there is no layer 3: the network has L = 2 layers here, W1 ... W2; eac'),
+    "L_model_forward_with_dropout: off_by_one: parameters[f'W{L}'] -> parameters[f'W{L - 1}']":
+        ('specific', "a layer's W and the A or b it gets do not fit: layer l multiplies W{l}"),
+    "L_model_forward_with_dropout: off_by_one: parameters[f'b{L}'] -> parameters[f'b{L + 1}']":
+        ('specific', 'there is no layer 3: the network has L = 2 layers here, W1 ... W2; eac'),
+    "L_model_forward_with_dropout: off_by_one: parameters[f'b{L}'] -> parameters[f'b{L - 1}']":
+        ('specific', "a layer's W and the A or b it gets do not fit: layer l multiplies W{l}"),
+    "L_model_forward_with_dropout: off_by_one: parameters[f'W{l}'] -> parameters[f'W{l + 1}']":
+        ('specific', "a layer got an input of X's shape where it expects the previous layer'"),
+    "L_model_forward_with_dropout: off_by_one: parameters[f'W{l}'] -> parameters[f'W{l - 1}']":
+        ('specific', 'the layers are numbered from 1: W1, b1 ... WL, bL, i.e. for l in range'),
+    "L_model_forward_with_dropout: off_by_one: parameters[f'b{l}'] -> parameters[f'b{l + 1}']":
+        ('specific', "a layer's W and the A or b it gets do not fit: layer l multiplies W{l}"),
+    "L_model_forward_with_dropout: off_by_one: parameters[f'b{l}'] -> parameters[f'b{l - 1}']":
         ('specific', 'the layers are numbered from 1: W1, b1 ... WL, bL, i.e. for l in range'),
     'backward_propagation: swap_unpack: (A1, A2) -> (A2, A1)':
         ('specific', 'dW2 = dZ2 @ A1.T / m (n_y, n_h), dZ1 = (W2.T @ dZ2) * (1 - A1 ** 2) (n'),
@@ -1550,12 +1752,20 @@ BEGINNERS = {
         ('specific', 'return grads {"dA0", "dW1", "db1", ..., "dWL", "dbL"}'),
     'L_model_backward: beginner 3: dAL averaged over m':
         ('specific', '`grads["dA0"]`, `grads["dA1"]`, `grads["dA2"]` and 9 more are m times'),
+    'L_model_backward_with_regularization: beginner 1: the L2 term added to dA instead of dW':
+        ('specific', 'a matrix product whose shapes do not fit: in P @ Q the number of colum'),
+    'L_model_backward_with_regularization: beginner 2: the mask applied without checking that the layer has one':
+        ('specific', 'unpacking `a, b = x` needs exactly as many names on the left as x has'),
     'L_model_forward: beginner 1: the hidden loop runs to L':
         ('specific', 'there is no layer 3: the network has L = 2 layers here, W1 ... W2; eac'),
     'L_model_forward: beginner 2: caches = caches.append(cache)':
         ('specific', 'a value is None: a function that returns nothing (no `return`?), or a'),
     'L_model_forward: beginner 3: the output layer fed with X':
         ('specific', "a layer got an input of X's shape where it expects the previous layer'"),
+    'L_model_forward_with_dropout: beginner 1: the mask drawn with np.random.rand, not from the generator':
+        ('generic', 'shapes: X (n_0, m), W_l (n_l, n_{l-1}), b_l (n_l, 1) -> AL (1, m); D_l'),
+    'L_model_forward_with_dropout: beginner 2: the mask saved in a list of its own':
+        ('specific', "keep the mask in the layer's cache, cache = cache + ((D, keep_prob),):"),
     'backward_propagation: beginner 1: dW2 with A2 in place of A1':
         ('generic', 'shapes: X (n_x, m), Y (1, m), A1 (n_h, m), A2 (1, m) -> dW1 (n_h, n_x)'),
     "backward_propagation: beginner 2: W1 in place of W2 for the hidden layer's error":

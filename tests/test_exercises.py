@@ -38,6 +38,8 @@ SOLUTIONS = {
                                                                                        dtype=np.float64),
     "forward_propagation": None,     # written below
     "gradient_check_n": None,
+    "L_model_forward_with_dropout": None,
+    "L_model_backward_with_regularization": None,
     "backward_propagation": None,
     "nn_model": None,
     "initialize_parameters_deep": lambda dims, seed=1: utils.initialize_parameters_deep(dims, "xavier", seed,
@@ -149,6 +151,40 @@ def check_loop(parameters, gradients, X, Y, epsilon, *, shared=False, one_sided=
     return np.linalg.norm(grad - gradapprox) / (np.linalg.norm(grad) + np.linalg.norm(gradapprox))
 
 
+def L_model_forward_with_dropout(X, parameters, keep_prob, seed=0, *, output_too=False, store=True):
+    rng = np.random.default_rng(seed)
+    L = len(parameters) // 2
+    A, caches = X, []
+    for l in range(1, L + 1):
+        A, cache = utils.linear_activation_forward(A, parameters[f"W{l}"], parameters[f"b{l}"],
+                                                   "relu" if l < L else "sigmoid")
+        if l < L or output_too:
+            A, D = utils.dropout_forward(A, keep_prob, rng)
+            if store:
+                cache = cache + ((D, keep_prob),)
+        caches.append(cache)
+    return A, caches
+
+
+def L_model_backward_with_regularization(AL, Y, caches, lambd, *, l2_factor=1.0, masks=True, bias=False):
+    grads, L, m = {}, len(caches), AL.shape[1]
+    grads[f"dA{L - 1}"], grads[f"dW{L}"], grads[f"db{L}"] = linear_backward(AL - Y, caches[-1][0])
+    for l in range(L - 1, 0, -1):
+        dA = grads[f"dA{l}"]
+        if masks and len(caches[l - 1]) == 3:
+            D, keep_prob = caches[l - 1][2]
+            dA = dA * D / keep_prob
+        grads[f"dA{l - 1}"], grads[f"dW{l}"], grads[f"db{l}"] = utils.linear_activation_backward(dA, caches[l - 1],
+                                                                                                "relu")
+    for l in range(1, L + 1):
+        grads[f"dW{l}"] = grads[f"dW{l}"] + l2_factor * lambd / m * caches[l - 1][0][1]
+        if bias:
+            grads[f"db{l}"] = grads[f"db{l}"] + lambd / m * caches[l - 1][0][2]
+    return grads
+
+
+SOLUTIONS.update(L_model_forward_with_dropout=L_model_forward_with_dropout,
+                 L_model_backward_with_regularization=L_model_backward_with_regularization)
 SOLUTIONS.update(forward_propagation=forward_propagation, gradient_check_n=gradient_check_n, backward_propagation=backward_propagation,
                  nn_model=nn_model)
 
@@ -383,6 +419,18 @@ MISTAKES = {
         (lambda *a: check_loop(*a, two=1), "divides by 2 epsilon"),
         (lambda *a: check_loop(*a, one_sided=True), "yours is one-sided"),
         (lambda p, g, X, Y, e: check_loop(dict(p), g, X, Y, e, shared=True), "copy theta before nudging it"),
+    ],
+    "L_model_forward_with_dropout": [
+        (lambda X, p, kp, seed: L_model_forward_with_dropout(X, p, kp, seed, output_too=True), "the output layer keeps"),
+        (lambda X, p, kp, seed: L_model_forward_with_dropout(X, p, kp, seed, store=False), "keep the mask in the"),
+        (lambda X, p, kp, seed: utils.L_model_forward(X, p), "no unit was dropped"),
+    ],
+    "L_model_backward_with_regularization": [
+        (lambda AL, Y, c, lambd: L_model_backward_with_regularization(AL, Y, c, lambd, l2_factor=0.5), "not lambd / (2 m)"),
+        (lambda AL, Y, c, lambd: L_model_backward_with_regularization(AL, Y, c, lambd, masks=False),
+         "passes back only through the units it kept"),
+        (lambda AL, Y, c, lambd: L_model_backward_with_regularization(AL, Y, c, lambd, bias=True),
+         "db_l gets no L2 term"),
     ],
     "nn_model": [
         (lambda X, Y, n_h, n, lr, seed: utils.initialize_parameters(X.shape[0], n_h, Y.shape[0], seed),

@@ -11,8 +11,9 @@ A mistake that the brief of the hints work named explicitly (a categorical cross
 dropout mask cast to int, an unseeded randn, `caches[l]` off by one, L = len(parameters) in update_parameters,
 (dW, db, dA_prev) in linear_backward, a global max in softmax) is left out on purpose: those were tuned.
 
-Exception: the entries of chapter 2's forward_propagation, backward_propagation and nn_model, and of project.ipynb's
-gradient_check_n, were written in the same session as those exercises' hints, and two hints of nn_model (n_y from the wrong axis, a `return` inside the
+Exception: the entries of chapter 2's forward_propagation, backward_propagation and nn_model, of project.ipynb's
+gradient_check_n and of chapter 4's L_model_forward_with_dropout and L_model_backward_with_regularization were
+written in the same session as those exercises' hints, and two hints of nn_model (n_y from the wrong axis, a `return` inside the
 loop) were added after reading them: for those three exercises the share is not a blind estimate.
 """
 
@@ -320,6 +321,67 @@ def gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7):
         slopes.append((compute_cost(L_model_forward(X, vector_to_dictionary(tp, dims))[0], Y)
                        - compute_cost(L_model_forward(X, vector_to_dictionary(tm, dims))[0], Y)) / (2 * epsilon))
     return slopes
+"""),
+    ],
+    "L_model_forward_with_dropout": [
+        ("the mask drawn with np.random.rand, not from the generator", """
+def L_model_forward_with_dropout(X, parameters, keep_prob, seed=0):
+    np.random.seed(seed)
+    L = len(parameters) // 2
+    A, caches = X, []
+    for l in range(1, L):
+        A, cache = linear_activation_forward(A, parameters["W" + str(l)], parameters["b" + str(l)], "relu")
+        D = np.random.rand(*A.shape) < keep_prob
+        A = A * D / keep_prob
+        caches.append(cache + ((D, keep_prob),))
+    AL, cache = linear_activation_forward(A, parameters["W" + str(L)], parameters["b" + str(L)], "sigmoid")
+    caches.append(cache)
+    return AL, caches
+"""),
+        ("the mask saved in a list of its own", """
+def L_model_forward_with_dropout(X, parameters, keep_prob, seed=0):
+    rng = np.random.default_rng(seed)
+    L = len(parameters) // 2
+    A, caches, masks = X, [], []
+    for l in range(1, L):
+        A, cache = linear_activation_forward(A, parameters[f"W{l}"], parameters[f"b{l}"], "relu")
+        A, D = dropout_forward(A, keep_prob, rng)
+        masks.append(D)
+        caches.append(cache)
+    AL, cache = linear_activation_forward(A, parameters[f"W{L}"], parameters[f"b{L}"], "sigmoid")
+    caches.append(cache)
+    return AL, caches
+"""),
+    ],
+    "L_model_backward_with_regularization": [
+        ("the L2 term added to dA instead of dW", """
+def L_model_backward_with_regularization(AL, Y, caches, lambd):
+    grads = {}
+    L = len(caches)
+    m = AL.shape[1]
+    grads[f"dA{L-1}"], grads[f"dW{L}"], grads[f"db{L}"] = linear_backward(AL - Y, caches[L - 1][0])
+    for l in reversed(range(1, L)):
+        dA = grads[f"dA{l}"] + lambd / m * caches[l][0][1].T @ np.ones_like(AL)
+        if len(caches[l - 1]) == 3:
+            D, keep_prob = caches[l - 1][2]
+            dA = dA * D / keep_prob
+        grads[f"dA{l-1}"], grads[f"dW{l}"], grads[f"db{l}"] = linear_activation_backward(dA, caches[l - 1], "relu")
+    return grads
+"""),
+        ("the mask applied without checking that the layer has one", """
+def L_model_backward_with_regularization(AL, Y, caches, lambd):
+    grads = {}
+    L = len(caches)
+    m = AL.shape[1]
+    grads[f"dA{L-1}"], grads[f"dW{L}"], grads[f"db{L}"] = linear_backward(AL - Y, caches[L - 1][0])
+    for l in range(L - 1, 0, -1):
+        linear_cache, activation_cache, (D, keep_prob) = caches[l - 1]
+        dA = grads[f"dA{l}"] * D / keep_prob
+        grads[f"dA{l-1}"], grads[f"dW{l}"], grads[f"db{l}"] = linear_activation_backward(
+            dA, (linear_cache, activation_cache), "relu")
+    for l in range(1, L + 1):
+        grads[f"dW{l}"] += l2_gradient(caches[l - 1][0][1], lambd, m)
+    return grads
 """),
     ],
     "softmax": [

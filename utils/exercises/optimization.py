@@ -10,7 +10,7 @@ from utils.optimizers import (random_mini_batches, schedule_lr_decay, update_lr,
 from utils.regularization import dropout_backward, dropout_forward, l2_cost, l2_gradient
 
 from .core import Exercise, Mistake, run_check
-from .deep import _parameters
+from .deep import _forward_error, _parameters
 
 
 def _rng(seed):
@@ -476,3 +476,191 @@ def _schedule_exercise():
 def check_schedule_lr_decay(fn):
     """Check `schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval)` against the library."""
     return run_check(fn, _schedule_exercise())
+
+
+# ---- the regularised passes: the forward pass with dropout, the backward pass with dropout and L2 --------
+
+def _regularised_network_cases():
+    """(X, parameters) of small relu / sigmoid networks with two or three hidden layers (so dropout shows)."""
+    rng = _rng(41)
+    out = []
+    for dims, m in (([3, 4, 1], 5), ([4, 5, 3, 1], 6), ([2, 6, 4, 3, 1], 4)):
+        X = np.abs(rng.normal(size=(dims[0], m)))
+        p = _parameters(rng, dims)
+        for l in range(1, len(dims)):
+            p[f"b{l}"] = np.abs(p[f"b{l}"]) + 0.2   # most relu units on, so a mask changes the result
+        out.append((X, p))
+    return out
+
+
+def _forward_cases():
+    return [(X, p, keep_prob, seed) for (X, p), keep_prob, seed in
+            zip(_regularised_network_cases(), (0.5, 0.8, 0.6), (1, 2, 3))]
+
+
+def _forward_variant(*, output_too=False, fresh_rng=False, store_mask=True, on_input=False, no_dropout=False,
+                     mask_only=False, hidden="relu", output="sigmoid"):
+    """L_model_forward_with_dropout written with one thing another way: a wrong variant."""
+    from utils.deep import linear_activation_forward
+
+    def variant(X, parameters, keep_prob, seed=0):
+        rng = np.random.default_rng(seed)
+        L = len(parameters) // 2
+        A, caches = X, []
+        if on_input:
+            A, _ = dropout_forward(A, keep_prob, rng)
+        for l in range(1, L + 1):
+            A, cache = linear_activation_forward(A, parameters[f"W{l}"], parameters[f"b{l}"],
+                                                 hidden if l < L else output)
+            if not no_dropout and (l < L or output_too) and not on_input:
+                if fresh_rng:
+                    rng = np.random.default_rng(seed)
+                A, D = dropout_forward(A, keep_prob, rng)
+                if store_mask:
+                    cache = cache + ((D,) if mask_only else ((D, keep_prob),))
+            caches.append(cache)
+        return A, caches
+    return variant
+
+
+def _forward_with_dropout_exercise():
+    from utils.deep import L_model_forward_with_dropout
+
+    def reference(X, parameters, keep_prob, seed=0):
+        return L_model_forward_with_dropout(X, parameters, keep_prob, rng=seed)
+
+    return Exercise(
+        "L_model_forward_with_dropout", _forward_cases, reference,
+        "(AL, caches): a hidden layer's cache is ((A_prev, W, b), Z, (D, keep_prob)), the output layer's ((A_prev, W, b), Z)",
+        "X (n_0, m), W_l (n_l, n_{l-1}), b_l (n_l, 1) -> AL (1, m); D_l (n_l, m) for the hidden layers",
+        names=("AL", "caches"),
+        mistakes=[
+            Mistake("the output layer keeps all its units: dropout only after the hidden layers, l = 1 .. L - 1 "
+                    "(AL is the network's answer)", _forward_variant(output_too=True)),
+            Mistake("make ONE generator before the loop, rng = np.random.default_rng(seed), and pass it to every "
+                    "dropout_forward: a new generator per layer starts the same random numbers again",
+                    _forward_variant(fresh_rng=True)),
+            Mistake("keep the mask in the layer's cache, cache = cache + ((D, keep_prob),): the backward pass must "
+                    "switch off the same units", _forward_variant(store_mask=False)),
+            Mistake("keep the mask with its keep_prob, as a pair: cache = cache + ((D, keep_prob),)",
+                    _forward_variant(mask_only=True)),
+            Mistake("dropout is applied to the hidden layers' outputs A_1 .. A_{L-1}, not to the input X",
+                    _forward_variant(on_input=True)),
+            Mistake("no unit was dropped: after each hidden layer, A, D = dropout_forward(A, keep_prob, rng)",
+                    _forward_variant(no_dropout=True)),
+            Mistake('the hidden layers are relu and the output layer sigmoid: linear_activation_forward(..., "relu") '
+                    'in the loop, "sigmoid" after it', _forward_variant(hidden="sigmoid")),
+            Mistake('the output layer is a sigmoid (a probability between 0 and 1), not a relu',
+                    _forward_variant(output="relu")),
+            Mistake('the hidden layers are relu, the output layer sigmoid: yours are the other way round',
+                    _forward_variant(hidden="sigmoid", output="relu")),
+        ],
+        error_hint=_forward_error,
+        exception_hints=[("dropout_forward", "dropout_forward(A, keep_prob, rng) returns the pair (A * D / keep_prob, D)")],
+        inputs=("X", "parameters", "keep_prob", "seed"))
+
+
+def check_L_model_forward_with_dropout(fn):
+    """Check `L_model_forward_with_dropout(X, parameters, keep_prob, seed) -> (AL, caches)` against the library."""
+    return run_check(fn, _forward_with_dropout_exercise())
+
+
+def _backward_cases():
+    from utils.deep import L_model_forward_with_dropout
+
+    rng = _rng(42)
+    out = []
+    for (X, p), keep_prob, lambd, seed in zip(_regularised_network_cases(), (0.5, 1.0, 0.7), (0.7, 0.4, 0.0),
+                                               (4, 5, 6)):
+        AL, caches = L_model_forward_with_dropout(X, p, keep_prob, rng=seed)
+        Y = (rng.random(AL.shape) < 0.5).astype(float)
+        Y[0, 0], Y[0, -1] = 0.0, 1.0
+        out.append((AL, Y, caches, lambd))
+    return out
+
+
+def _backward_variant(*, l2=lambda W, lambd, m: lambd / m * W, l2_bias=False, use_mask=True, scale_mask=True,
+                      mask_after=False, dZ=lambda AL, Y: AL - Y, l2_layers=lambda L: range(1, L + 1), hidden="relu",
+                      l2_index=1):
+    """L_model_backward_with_regularization written with one thing another way: a wrong variant."""
+    from utils.deep import linear_activation_backward, linear_backward
+
+    def variant(AL, Y, caches, lambd):
+        L, m, grads = len(caches), AL.shape[1], {}
+        grads[f"dA{L - 1}"], grads[f"dW{L}"], grads[f"db{L}"] = linear_backward(dZ(AL, Y), caches[L - 1][0])
+        for l in range(L - 1, 0, -1):
+            cache = caches[l - 1]
+            dA = grads[f"dA{l}"]
+            if len(cache) == 3 and use_mask and not mask_after:
+                D, keep_prob = cache[2]
+                dA = dA * D / (keep_prob if scale_mask else 1.0)
+            dA_prev, dW, db = linear_activation_backward(dA, cache, hidden)
+            if len(cache) == 3 and mask_after and l > 1:
+                D_prev, keep_prob = caches[l - 2][2]
+                dA_prev = dA_prev * D_prev / keep_prob
+            grads[f"dA{l - 1}"], grads[f"dW{l}"], grads[f"db{l}"] = dA_prev, dW, db
+        for l in l2_layers(L):
+            W = caches[l - 1][0][l2_index]
+            grads[f"dW{l}"] = grads[f"dW{l}"] + l2(W, lambd, m)
+            if l2_bias:
+                b = caches[l - 1][0][2]
+                grads[f"db{l}"] = grads[f"db{l}"] + lambd / m * b
+        return grads
+    return variant
+
+
+def _backward_with_regularization_exercise():
+    from utils.deep import L_model_backward_with_regularization
+
+    def reference(AL, Y, caches, lambd):
+        return L_model_backward_with_regularization(AL, Y, caches, lambd=lambd)
+
+    l2 = "the L2 term of dW_l is lambd / m * W_l"
+    return Exercise(
+        "L_model_backward_with_regularization", _backward_cases, reference,
+        'grads {"dA0", "dW1", "db1", ..., "dWL", "dbL"}',
+        "AL (1, m), Y (1, m), L caches (a hidden layer's with (D, keep_prob)) -> dW_l like W_l, db_l like b_l",
+        names="grads",
+        mistakes=[
+            Mistake(f"{l2}: it is missing (lambd > 0 in some of the examples)",
+                    _backward_variant(l2=lambda W, lambd, m: 0 * W)),
+            Mistake(f"{l2}, not lambd / (2 m) * W_l: the 1/2 of the cost's lambd / (2m) ||W||^2 cancels with the "
+                    "derivative's 2", _backward_variant(l2=lambda W, lambd, m: lambd / (2 * m) * W)),
+            Mistake(f"{l2}: the division by m is missing", _backward_variant(l2=lambda W, lambd, m: lambd * W)),
+            Mistake(f"{l2}, with a plus: the penalty grows with |W|, so its gradient points away from 0",
+                    _backward_variant(l2=lambda W, lambd, m: -lambd / m * W)),
+            Mistake("L2 penalises the weights only: db_l gets no L2 term", _backward_variant(l2_bias=True)),
+            Mistake("a hidden layer with dropout passes back only through the units it kept: dA = dA * D / keep_prob "
+                    "with that layer's (D, keep_prob) from its cache, before its backward step",
+                    _backward_variant(use_mask=False)),
+            Mistake("dA = dA * D / keep_prob: the division by keep_prob (the forward pass divided too) is missing",
+                    _backward_variant(scale_mask=False)),
+            Mistake("layer l's mask D_l multiplies dA_l, the gradient arriving at that layer's output, before "
+                    "linear_activation_backward; yours applies it to dA_{l-1}", _backward_variant(mask_after=True)),
+            Mistake("dZ_L = AL - Y (prediction minus label): the label Y is missing", _backward_variant(dZ=lambda AL, Y: AL)),
+            Mistake("dZ_L = AL - Y (prediction minus label): the prediction AL is missing",
+                    _backward_variant(dZ=lambda AL, Y: -Y)),
+            Mistake("dZ_L = AL - Y, a minus: not AL + Y", _backward_variant(dZ=lambda AL, Y: AL + Y)),
+            Mistake("the sign: dZ_L = AL - Y, not Y - AL", _backward_variant(dZ=lambda AL, Y: Y - AL)),
+            Mistake("every layer's dW gets the L2 term, l = 1 .. L: for l in range(1, L + 1) (yours misses the first)",
+                    _backward_variant(l2_layers=lambda L: range(2, L + 1))),
+            Mistake("every layer's dW gets the L2 term, l = 1 .. L: for l in range(1, L + 1) (yours misses the last)",
+                    _backward_variant(l2_layers=lambda L: range(1, L))),
+            Mistake("every layer's dW gets the L2 term, l = 1 .. L: for l in range(1, L + 1) (yours misses the last two)",
+                    _backward_variant(l2_layers=lambda L: range(1, L - 1))),
+            Mistake('the hidden layers are relu: their backward steps use "relu", not "sigmoid"',
+                    _backward_variant(hidden="sigmoid")),
+            Mistake("the L2 term uses the layer's W, caches[l - 1][0][1] (the linear cache is (A_prev, W, b): index 2 "
+                    "is b)", _backward_variant(l2_index=2)),
+        ],
+        exception_hints=[("too many values to unpack", "a hidden layer's cache has three parts, ((A_prev, W, b), Z, "
+                                                       "(D, keep_prob)): read them as cache[0], cache[1], cache[2]"),
+                         ("KeyError", 'grads["dA" + str(l)] is written by layer l + 1\'s step: run the layers from L '
+                                      "down to 1")],
+        inputs=("AL", "Y", "caches", "lambd"),
+        nonfinite="dZ_L = AL - Y needs no division: no NaN should appear")
+
+
+def check_L_model_backward_with_regularization(fn):
+    """Check `L_model_backward_with_regularization(AL, Y, caches, lambd) -> grads` against the library."""
+    return run_check(fn, _backward_with_regularization_exercise())
