@@ -36,7 +36,7 @@ def runs():
 
 def test_every_solution_is_read_and_mutated():
     solutions = M.solutions()
-    assert set(solutions) == set(CHECKS) and len(solutions) == 35
+    assert set(solutions) == set(CHECKS) and len(solutions) == 36
     counts = {name: len(M.mutants(s)) for name, s in solutions.items()}
     assert all(n >= 1 for n in counts.values()) and sum(counts.values()) == len(MUTANTS)
     operators = {m.operator for m in M.all_mutants()}
@@ -1397,6 +1397,64 @@ MUTANTS = {
         ('generic', 'shapes: dA (n, m), cache Z (n, m) -> dZ (n, m)'),
     'tanh_backward: drop_call: 1 - t ** 2 -> 1 - t':
         ('specific', "tanh'(z) = 1 - tanh(z)^2: the square is missing"),
+    'train_mini_batch_adam: swap_unpack: (v, s) -> (s, v)':
+        ('equivalent', '✓'),
+    'train_mini_batch_adam: swap_unpack: (m, t, costs) -> (t, m, costs)':
+        ('specific', 'a division by zero: check the denominator (and a // that rounds down t'),
+    'train_mini_batch_adam: swap_unpack: (m, t, costs) -> (costs, t, m)':
+        ('specific', "a value of the wrong type: 'int' object has no attribute 'append' (wha"),
+    'train_mini_batch_adam: swap_unpack: (m, t, costs) -> (m, costs, t)':
+        ('specific', "a value of the wrong type: 'int' object is not iterable (what did the"),
+    'train_mini_batch_adam: swap_return: (parameters, costs) -> (costs, parameters)':
+        ('specific', 'the values are right but in the wrong order: return (parameters, costs'),
+    'train_mini_batch_adam: drop_statement: costs.append(total_cost / m) -> pass':
+        ('specific', 'return (parameters, costs) with costs[e] the mean cost of epoch e over'),
+    'train_mini_batch_adam: off_by_one: range(num_epochs) -> range(num_epochs + 1)':
+        ('specific', 'the loop runs num_epochs epochs: for epoch in range(num_epochs)'),
+    'train_mini_batch_adam: off_by_one: range(num_epochs) -> range(num_epochs - 1)':
+        ('specific', 'the loop runs num_epochs epochs: for epoch in range(num_epochs)'),
+    'train_mini_batch_adam: swap_unpack: (AL, caches) -> (caches, AL)':
+        ('specific', 'update_parameters_with_adam returns (parameters, v, s, v_corrected, s_'),
+    'train_mini_batch_adam: swap_unpack: (parameters, v, s, _, _) -> (v, parameters, s, _, _)':
+        ('specific', 'update_parameters_with_adam returns (parameters, v, s, v_corrected, s_'),
+    'train_mini_batch_adam: swap_unpack: (parameters, v, s, _, _) -> (s, v, parameters, _, _)':
+        ('specific', 'update_parameters_with_adam returns (parameters, v, s, v_corrected, s_'),
+    'train_mini_batch_adam: swap_unpack: (parameters, v, s, _, _) -> (_, v, s, parameters, _)':
+        ('specific', 'update_parameters_with_adam returns (parameters, v, s, v_corrected, s_'),
+    'train_mini_batch_adam: swap_unpack: (parameters, v, s, _, _) -> (_, v, s, _, parameters)':
+        ('specific', 'update_parameters_with_adam returns (parameters, v, s, v_corrected, s_'),
+    'train_mini_batch_adam: swap_unpack: (parameters, v, s, _, _) -> (parameters, s, v, _, _)':
+        ('specific', 'update_parameters_with_adam returns (parameters, v, s, v_corrected, s_'),
+    'train_mini_batch_adam: swap_unpack: (parameters, v, s, _, _) -> (parameters, _, s, v, _)':
+        ('specific', 'update_parameters_with_adam returns (parameters, v, s, v_corrected, s_'),
+    'train_mini_batch_adam: swap_unpack: (parameters, v, s, _, _) -> (parameters, _, s, _, v)':
+        ('specific', 'update_parameters_with_adam returns (parameters, v, s, v_corrected, s_'),
+    'train_mini_batch_adam: swap_unpack: (parameters, v, s, _, _) -> (parameters, v, _, s, _)':
+        ('specific', 'update_parameters_with_adam returns (parameters, v, s, v_corrected, s_'),
+    'train_mini_batch_adam: swap_unpack: (parameters, v, s, _, _) -> (parameters, v, _, _, s)':
+        ('specific', 'update_parameters_with_adam returns (parameters, v, s, v_corrected, s_'),
+    'train_mini_batch_adam: off_by_one: X.shape[1] -> X.shape[2]':
+        ('specific', 'an index past the end: a list (or axis) of n items has the indices 0 .'),
+    'train_mini_batch_adam: off_by_one: X.shape[1] -> X.shape[0]':
+        ('specific', "divide the epoch's total by m = X.shape[1], the number of examples (th"),
+    'train_mini_batch_adam: drop_term: seed + epoch -> seed':
+        ('specific', 'reshuffle every epoch: random_mini_batches(X, Y, mini_batch_size, seed'),
+    'train_mini_batch_adam: drop_term: seed + epoch -> epoch':
+        ('specific', 'epoch e shuffles with seed + e: the seed given to the function is part'),
+    'train_mini_batch_adam: flip_sign: seed + epoch -> seed - epoch':
+        ('specific', 'epoch e shuffles with seed + e, a number >= 0'),
+    'train_mini_batch_adam: drop_factor: compute_cost(AL, Y_b) * X_b.shape[1] -> compute_cost(AL, Y_b)':
+        ('specific', "weight each mini-batch's cost by its number of examples, X_b.shape[1]"),
+    'train_mini_batch_adam: drop_factor: compute_cost(AL, Y_b) * X_b.shape[1] -> X_b.shape[1]':
+        ('specific', '`costs[3]` is your input `layers_dims[3]`, unchanged: the step that co'),
+    'train_mini_batch_adam: drop_factor: total_cost / m -> total_cost':
+        ('specific', '`costs[0]`, `costs[1]`, `costs[2]` and 1 more are m times too large (m'),
+    'train_mini_batch_adam: swap_operands: total_cost / m -> m / total_cost':
+        ('specific', '`costs[0]`, `costs[1]`, `costs[2]` and 1 more are upside down: 1 over'),
+    'train_mini_batch_adam: off_by_one: X_b.shape[1] -> X_b.shape[2]':
+        ('specific', 'an index past the end: a list (or axis) of n items has the indices 0 .'),
+    'train_mini_batch_adam: off_by_one: X_b.shape[1] -> X_b.shape[0]':
+        ('specific', "weight each mini-batch's cost by its number of examples, X_b.shape[1]"),
     'update_parameters: in_place: dict(parameters) -> parameters':
         ('specific', 'work on new arrays (W = W - ..., not W -= ...) and, for a dict, on a c'),
     'update_parameters: off_by_one: range(1, len(parameters) // 2 + 1) -> range(2, len(parameters) // 2 + 1)':
@@ -1950,6 +2008,10 @@ BEGINNERS = {
         ('generic', 'shapes: dA (n, m), cache Z (n, m) -> dZ (n, m)'),
     "tanh_backward: beginner 3: equivalent: the library's tanh, unpacked":
         ('equivalent', '✓'),
+    'train_mini_batch_adam: beginner 1: the cost of the whole training set after each epoch':
+        ('generic', 'shapes: X (n_x, m), Y (1, m), layers_dims [n_x, ..., 1] -> parameters'),
+    "train_mini_batch_adam: beginner 2: t counted by the mini-batch's index":
+        ('specific', "t counts Adam's steps over the whole training: set t = 0 once, before"),
     "update_parameters: beginner 1: the caller's dict updated":
         ('specific', 'work on new arrays (W = W - ..., not W -= ...) and, for a dict, on a c'),
     "update_parameters: beginner 2: the parameters' names in grads":

@@ -39,6 +39,7 @@ SOLUTIONS = {
     "forward_propagation": None,     # written below
     "gradient_check_n": None,
     "L_model_forward_with_dropout": None,
+    "train_mini_batch_adam": None,
     "L_model_backward_with_regularization": None,
     "backward_propagation": None,
     "nn_model": None,
@@ -183,6 +184,28 @@ def L_model_backward_with_regularization(AL, Y, caches, lambd, *, l2_factor=1.0,
     return grads
 
 
+def train_mini_batch_adam(X, Y, layers_dims, learning_rate=0.0007, mini_batch_size=64, num_epochs=10, seed=1, *,
+                          t_per_epoch=False, same_batches=False, plain=False):
+    parameters = utils.initialize_parameters_deep(layers_dims, "he", seed=seed, dtype=X.dtype)
+    v, s = utils.initialize_adam(parameters)
+    t, costs = 0, []
+    for epoch in range(num_epochs):
+        total = 0.0
+        t = 0 if t_per_epoch else t
+        for X_b, Y_b in utils.random_mini_batches(X, Y, mini_batch_size, seed + (0 if same_batches else epoch)):
+            AL, caches = utils.L_model_forward(X_b, parameters)
+            total += utils.compute_cost(AL, Y_b) * X_b.shape[1]
+            grads = utils.L_model_backward(AL, Y_b, caches)
+            t += 1
+            if plain:
+                parameters = utils.update_parameters(parameters, grads, learning_rate)
+            else:
+                parameters, v, s, _, _ = utils.update_parameters_with_adam(parameters, grads, v, s, t, learning_rate)
+        costs.append(total / X.shape[1])
+    return parameters, costs
+
+
+SOLUTIONS.update(train_mini_batch_adam=train_mini_batch_adam)
 SOLUTIONS.update(L_model_forward_with_dropout=L_model_forward_with_dropout,
                  L_model_backward_with_regularization=L_model_backward_with_regularization)
 SOLUTIONS.update(forward_propagation=forward_propagation, gradient_check_n=gradient_check_n, backward_propagation=backward_propagation,
@@ -424,6 +447,11 @@ MISTAKES = {
         (lambda X, p, kp, seed: L_model_forward_with_dropout(X, p, kp, seed, output_too=True), "the output layer keeps"),
         (lambda X, p, kp, seed: L_model_forward_with_dropout(X, p, kp, seed, store=False), "keep the mask in the"),
         (lambda X, p, kp, seed: utils.L_model_forward(X, p), "no unit was dropped"),
+    ],
+    "train_mini_batch_adam": [
+        (lambda *a: train_mini_batch_adam(*a, t_per_epoch=True), "yours starts again every epoch"),
+        (lambda *a: train_mini_batch_adam(*a, same_batches=True), "reshuffle every epoch"),
+        (lambda *a: train_mini_batch_adam(*a, plain=True), "yours is plain gradient descent"),
     ],
     "L_model_backward_with_regularization": [
         (lambda AL, Y, c, lambd: L_model_backward_with_regularization(AL, Y, c, lambd, l2_factor=0.5), "not lambd / (2 m)"),

@@ -185,3 +185,20 @@ def test_weight_decay_belongs_to_adamw():
         NeuralNetwork(optimizer="adam", weight_decay=0.1)
     with pytest.raises(ValueError, match=r"^weight_decay"):
         NeuralNetwork(optimizer="adamw", weight_decay=-1.0)
+
+
+def test_the_course_s_mini_batch_adam_loop_takes_neural_network_s_steps():
+    """train_mini_batch_adam, the loop chapter 4's exercise writes, against NeuralNetwork: the same parameters."""
+    from utils import NeuralNetwork
+    from utils.optimizers import train_mini_batch_adam
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(4, 50))
+    Y = (X[0] + X[1] ** 2 > 0.5).astype(float)[None, :]
+    parameters, costs = train_mini_batch_adam(X, Y, [4, 6, 3, 1], learning_rate=0.01, mini_batch_size=16,
+                                              num_epochs=5, seed=3)
+    net = NeuralNetwork((6, 3), optimizer="adam", learning_rate=0.01, batch_size=16, epochs=5, seed=3,
+                        initialization="he", dtype="float64", fast_path=False).fit(X, Y)
+    for key in parameters:
+        np.testing.assert_array_equal(parameters[key], net.parameters_[key])
+    np.testing.assert_allclose(costs, net.history_["cost"], rtol=1e-12)
+    assert len(costs) == 5 and costs[-1] < costs[0]

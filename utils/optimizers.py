@@ -235,3 +235,40 @@ def random_mini_batches(X, Y, mini_batch_size=64, seed=0):
     shuffled_X, shuffled_Y = X[:, permutation], Y[:, permutation]
     return [(shuffled_X[:, k:k + mini_batch_size], shuffled_Y[:, k:k + mini_batch_size])
             for k in range(0, m, mini_batch_size)]
+
+
+# ------------------------------------------------------------------ the mini-batch training loop
+
+def train_mini_batch_adam(X, Y, layers_dims, learning_rate=0.0007, mini_batch_size=64, num_epochs=10, seed=1,
+                          beta1=0.9, beta2=0.999, epsilon=1e-8):
+    """The course's training loop with mini-batches and Adam: relu hidden layers, a sigmoid output.
+
+    Start from `initialize_parameters_deep(layers_dims, "he", seed)` and Adam's zero moments; every epoch
+    shuffles the m examples (`random_mini_batches(X, Y, mini_batch_size, seed + epoch)`, epochs counted from 0),
+    and every mini-batch takes one Adam step (t = 1, 2, ... counts the steps over the whole training):
+
+        AL, caches = L_model_forward(X_b, parameters);  grads = L_model_backward(AL, Y_b, caches)
+        parameters, v, s, _, _ = update_parameters_with_adam(parameters, grads, v, s, t, learning_rate, ...)
+
+    X (n_x, m), Y (1, m). Returns (parameters, costs): costs[e] is epoch e's cost, the mean over its m examples
+    of the cross-entropy each mini-batch had before its step. The same steps as
+    `NeuralNetwork(optimizer="adam", batch_size=mini_batch_size, initialization="he", fast_path=False)` (tested).
+    """
+    from .costs import compute_cost
+    from .deep import L_model_backward, L_model_forward
+    from .initializers import initialize_parameters_deep
+
+    parameters = initialize_parameters_deep(layers_dims, "he", seed=seed, dtype=X.dtype)
+    v, s = initialize_adam(parameters)
+    m, t, costs = X.shape[1], 0, []
+    for epoch in range(num_epochs):
+        total_cost = 0.0
+        for X_b, Y_b in random_mini_batches(X, Y, mini_batch_size, seed + epoch):
+            AL, caches = L_model_forward(X_b, parameters)
+            total_cost += compute_cost(AL, Y_b) * X_b.shape[1]
+            grads = L_model_backward(AL, Y_b, caches)
+            t += 1
+            parameters, v, s, _, _ = update_parameters_with_adam(parameters, grads, v, s, t, learning_rate, beta1,
+                                                                 beta2, epsilon)
+        costs.append(total_cost / m)
+    return parameters, costs

@@ -12,7 +12,8 @@ dropout mask cast to int, an unseeded randn, `caches[l]` off by one, L = len(par
 (dW, db, dA_prev) in linear_backward, a global max in softmax) is left out on purpose: those were tuned.
 
 Exception: the entries of chapter 2's forward_propagation, backward_propagation and nn_model, of project.ipynb's
-gradient_check_n and of chapter 4's L_model_forward_with_dropout and L_model_backward_with_regularization were
+gradient_check_n and of chapter 4's L_model_forward_with_dropout, L_model_backward_with_regularization and
+train_mini_batch_adam were
 written in the same session as those exercises' hints, and two hints of nn_model (n_y from the wrong axis, a `return` inside the
 loop) were added after reading them: for those three exercises the share is not a blind estimate.
 """
@@ -382,6 +383,37 @@ def L_model_backward_with_regularization(AL, Y, caches, lambd):
     for l in range(1, L + 1):
         grads[f"dW{l}"] += l2_gradient(caches[l - 1][0][1], lambd, m)
     return grads
+"""),
+    ],
+    "train_mini_batch_adam": [
+        ("the cost of the whole training set after each epoch", """
+def train_mini_batch_adam(X, Y, layers_dims, learning_rate=0.0007, mini_batch_size=64, num_epochs=10, seed=1):
+    parameters = initialize_parameters_deep(layers_dims, "he", seed=seed, dtype=X.dtype)
+    v, s = initialize_adam(parameters)
+    t, costs = 0, []
+    for epoch in range(num_epochs):
+        for X_b, Y_b in random_mini_batches(X, Y, mini_batch_size, seed + epoch):
+            AL, caches = L_model_forward(X_b, parameters)
+            grads = L_model_backward(AL, Y_b, caches)
+            t = t + 1
+            parameters, v, s, _, _ = update_parameters_with_adam(parameters, grads, v, s, t, learning_rate)
+        costs.append(compute_cost(L_model_forward(X, parameters)[0], Y))
+    return parameters, costs
+"""),
+        ("t counted by the mini-batch's index", """
+def train_mini_batch_adam(X, Y, layers_dims, learning_rate=0.0007, mini_batch_size=64, num_epochs=10, seed=1):
+    parameters = initialize_parameters_deep(layers_dims, "he", seed=seed, dtype=X.dtype)
+    v, s = initialize_adam(parameters)
+    costs = []
+    for epoch in range(num_epochs):
+        total = 0
+        for t, (X_b, Y_b) in enumerate(random_mini_batches(X, Y, mini_batch_size, seed + epoch), start=1):
+            AL, caches = L_model_forward(X_b, parameters)
+            total += compute_cost(AL, Y_b) * X_b.shape[1]
+            grads = L_model_backward(AL, Y_b, caches)
+            parameters, v, s, _, _ = update_parameters_with_adam(parameters, grads, v, s, t, learning_rate)
+        costs.append(total / X.shape[1])
+    return parameters, costs
 """),
     ],
     "softmax": [

@@ -664,3 +664,132 @@ def _backward_with_regularization_exercise():
 def check_L_model_backward_with_regularization(fn):
     """Check `L_model_backward_with_regularization(AL, Y, caches, lambd) -> grads` against the library."""
     return run_check(fn, _backward_with_regularization_exercise())
+
+
+# ---- the mini-batch training loop with Adam -------------------------------------------------------------
+
+def _adam_loop_cases():
+    rng = _rng(43)
+    out = []
+    for n_x, m, dims, lr, batch, epochs, seed in ((3, 20, [3, 4, 1], 0.01, 8, 3, 1), (4, 30, [4, 5, 3, 1], 0.005, 7, 4, 2),
+                                                  (2, 25, [2, 6, 1], 0.02, 10, 2, 3)):
+        X = rng.normal(size=(n_x, m))
+        Y = (X[0] * X[-1] > 0).astype(float)[None, :]
+        out.append((X, Y, dims, lr, batch, epochs, seed))
+    return out
+
+
+def _adam_loop_variant(*, t_reset=False, t_fixed=False, same_batches=False, batch_mean=False, moments_reset=False,
+                       rule="adam", epochs_shift=0, seed_shift=0, last_batch_cost=False, unpack=(0, 1, 2),
+                       divisor="m", epoch_seed=True, weight="m_b"):
+    """train_mini_batch_adam with one thing done another way: a wrong variant."""
+    from utils.costs import compute_cost
+    from utils.deep import L_model_backward, L_model_forward, update_parameters
+    from utils.initializers import initialize_parameters_deep
+    from utils.optimizers import initialize_adam
+
+    def variant(X, Y, layers_dims, learning_rate=0.0007, mini_batch_size=64, num_epochs=10, seed=1):
+        parameters = initialize_parameters_deep(layers_dims, "he", seed=seed, dtype=X.dtype)
+        v, s = initialize_adam(parameters)
+        m, t, costs = X.shape[1], 0, []
+        for epoch in range(num_epochs + epochs_shift):
+            if moments_reset:
+                v, s = initialize_adam(parameters)
+            if t_reset:
+                t = 0
+            total, batch_costs = 0.0, []
+            shuffle = (seed if epoch_seed else 0) + seed_shift + (0 if same_batches else epoch)
+            for X_b, Y_b in random_mini_batches(X, Y, mini_batch_size, shuffle):
+                AL, caches = L_model_forward(X_b, parameters)
+                cost = compute_cost(AL, Y_b)
+                total += cost * {"m_b": X_b.shape[1], "none": 1, "n_x": X_b.shape[0]}[weight]
+                batch_costs.append(cost)
+                grads = L_model_backward(AL, Y_b, caches)
+                t = 1 if t_fixed else t + 1
+                if rule == "adam":
+                    out = update_parameters_with_adam(parameters, grads, v, s, t, learning_rate)
+                    parameters, v, s = (out[k] for k in unpack)
+                elif rule == "gd":
+                    parameters = update_parameters(parameters, grads, learning_rate)
+            total_over = m if divisor == "m" else X.shape[0]
+            costs.append(batch_costs[-1] if last_batch_cost else float(np.mean(batch_costs)) if batch_mean
+                         else total / total_over)
+        return parameters, costs
+    return variant
+
+
+def _adam_loop_exercise():
+    from utils.optimizers import train_mini_batch_adam
+
+    def reference(X, Y, layers_dims, learning_rate=0.0007, mini_batch_size=64, num_epochs=10, seed=1):
+        return train_mini_batch_adam(X, Y, layers_dims, learning_rate, mini_batch_size, num_epochs, seed)
+
+    return Exercise(
+        "train_mini_batch_adam", _adam_loop_cases, reference,
+        "(parameters, costs) with costs[e] the mean cost of epoch e over its m examples",
+        "X (n_x, m), Y (1, m), layers_dims [n_x, ..., 1] -> parameters W_l (n_l, n_{l-1}), b_l (n_l, 1); costs, "
+        "one per epoch", names=("parameters", "costs"),
+        mistakes=[
+            Mistake("t counts Adam's steps over the whole training: set t = 0 once, before the epochs, and t += 1 "
+                    "before every step (yours starts again every epoch)", _adam_loop_variant(t_reset=True)),
+            Mistake("t counts Adam's steps: t = t + 1 before every step, so the bias correction 1 - beta^t fades "
+                    "(yours stays at t = 1)", _adam_loop_variant(t_fixed=True)),
+            Mistake("reshuffle every epoch: random_mini_batches(X, Y, mini_batch_size, seed + epoch) (yours cuts the "
+                    "same mini-batches every epoch)", _adam_loop_variant(same_batches=True)),
+            Mistake("initialize_adam once, before the epochs: v and s carry Adam's memory from one epoch to the next",
+                    _adam_loop_variant(moments_reset=True)),
+            Mistake("an epoch's cost is the mean over its m examples: add cost * (the mini-batch's number of "
+                    "examples) and divide by m at the end (the last mini-batch may be smaller, so the mean of the "
+                    "mini-batches' costs is not the same)", _adam_loop_variant(batch_mean=True)),
+            Mistake("an epoch's cost is the mean over all its mini-batches (weighted by their sizes), not the last "
+                    "one's", _adam_loop_variant(last_batch_cost=True)),
+            Mistake("each step is Adam's: parameters, v, s, _, _ = update_parameters_with_adam(parameters, grads, v, "
+                    "s, t, learning_rate) (yours is plain gradient descent)", _adam_loop_variant(rule="gd")),
+            Mistake("the parameters never change: every mini-batch takes an Adam step",
+                    _adam_loop_variant(rule="none")),
+            Mistake("the loop runs num_epochs epochs: for epoch in range(num_epochs)", _adam_loop_variant(epochs_shift=-1)),
+            Mistake("the loop runs num_epochs epochs: for epoch in range(num_epochs)", _adam_loop_variant(epochs_shift=1)),
+            Mistake("epoch e shuffles with seed + e, e counted from 0 (the first epoch's seed is the seed itself)",
+                    _adam_loop_variant(seed_shift=1)),
+            Mistake("epoch e shuffles with seed + e: the seed given to the function is part of it (yours uses e alone)",
+                    _adam_loop_variant(epoch_seed=False)),
+            Mistake("update_parameters_with_adam returns (parameters, v, s, v_corrected, s_corrected) in that order: "
+                    "keep the raw moments v and s for the next step (the corrected ones serve this step only)",
+                    _adam_loop_variant(unpack=(0, 3, 2))),
+            Mistake("update_parameters_with_adam returns (parameters, v, s, v_corrected, s_corrected) in that order: "
+                    "keep the raw moments v and s for the next step (the corrected ones serve this step only)",
+                    _adam_loop_variant(unpack=(0, 1, 4))),
+            Mistake("update_parameters_with_adam returns (parameters, v, s, v_corrected, s_corrected) in that order: "
+                    "keep the raw moments v and s for the next step (the corrected ones serve this step only)",
+                    _adam_loop_variant(unpack=(0, 3, 4))),
+            Mistake("update_parameters_with_adam returns (parameters, v, s, ...) in that order: yours exchanges v and s",
+                    _adam_loop_variant(unpack=(0, 2, 1))),
+            Mistake("update_parameters_with_adam returns (parameters, v, s, v_corrected, s_corrected) in that order: "
+                    "yours keeps s_corrected as v", _adam_loop_variant(unpack=(0, 4, 2))),
+            Mistake("update_parameters_with_adam returns (parameters, v, s, v_corrected, s_corrected) in that order: "
+                    "yours keeps v_corrected as s", _adam_loop_variant(unpack=(0, 1, 3))),
+            Mistake("divide the epoch's total by m = X.shape[1], the number of examples (the columns)",
+                    _adam_loop_variant(divisor="n_x")),
+            Mistake("weight each mini-batch's cost by its number of examples, X_b.shape[1] (the columns), before "
+                    "dividing the total by m", _adam_loop_variant(weight="none")),
+            Mistake("weight each mini-batch's cost by its number of examples, X_b.shape[1] (the columns, not the rows)",
+                    _adam_loop_variant(weight="n_x")),
+        ],
+        exception_hints=[("update_parameters_with_adam", "update_parameters_with_adam returns five things: "
+                                                         "parameters, v, s, v_corrected, s_corrected"),
+                         ("KeyError", "update_parameters_with_adam returns (parameters, v, s, v_corrected, "
+                                      "s_corrected) in that order, and L_model_forward (AL, caches): a name that holds "
+                                      "another of them has other keys"),
+                         ("seed", "epoch e shuffles with seed + e, a number >= 0"),
+                         ("parameters: expected a dict", "update_parameters_with_adam returns (parameters, v, s, v_corrected, s_corrected) in that order and L_model_forward (AL, caches): unpack them in those orders"),
+                         ("AL: expected an array", "update_parameters_with_adam returns (parameters, v, s, v_corrected, s_corrected) in that order and L_model_forward (AL, caches): unpack them in those orders"),
+                         ("expected finite values", "update_parameters_with_adam returns (parameters, v, s, v_corrected, s_corrected) in that order and L_model_forward (AL, caches): unpack them in those orders (a name that holds the wrong one sends NaN through the "
+                                                    "next step)"),
+                         ("expected shape", "L_model_forward returns (AL, caches) and update_parameters_with_adam "
+                                            "(parameters, v, s, v_corrected, s_corrected), in those orders")],
+        inputs=("X", "Y", "layers_dims", "learning_rate", "mini_batch_size", "num_epochs", "seed"))
+
+
+def check_train_mini_batch_adam(fn):
+    """Check `train_mini_batch_adam(X, Y, layers_dims, learning_rate, mini_batch_size, num_epochs, seed)`."""
+    return run_check(fn, _adam_loop_exercise())
