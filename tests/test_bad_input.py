@@ -190,3 +190,16 @@ def test_diverging_fit_stops_with_a_clear_error():
     Xd, Yd = diverging_problem()
     with pytest.raises(ValueError, match=r"training diverged at iteration \d+ \(epoch \d+\).*smaller learning_rate"):
         NeuralNetwork((50, 50), learning_rate=1e30, epochs=100).fit(Xd, Yd)
+
+
+def test_a_photo_size_that_would_fill_the_disk_is_refused_before_loading(tmp_path, monkeypatch):
+    """image_size 609 once wrote a 0.97 GB cache of cats_vs_noncats: sizes above MAX_IMAGE_SIZE are refused first."""
+    from utils.checks.calls import MAX_IMAGE_SIZE
+    from utils.datasets import load_cats_vs_noncats
+    from utils.preprocessing import preprocess_images
+    assert MAX_IMAGE_SIZE == 256
+    with pytest.raises(ValueError, match=r"^image_size: expected at most 256 pixels a side \(a photo of S x S pixels becomes 3 S\^2 inputs.*got 609$"):
+        load_cats_vs_noncats(image_size=609)
+    with pytest.raises(ValueError, match=r"^image_size: expected at most 256"):
+        preprocess_images(np.zeros((1, 8, 8, 3), np.uint8), {"image_size": 257, "scaling": "unit"})
+    assert preprocess_images(np.zeros((1, 8, 8, 3), np.uint8), {"image_size": 256, "scaling": "unit"}).shape == (196608, 1)

@@ -175,9 +175,19 @@ def check_images(images) -> np.ndarray:
     return images
 
 
+#: The largest side, in pixels, a photo is resized to. Each photo becomes image_size x image_size x 3 inputs and the
+#: loaders cache the resized photos (Datasets/cache/): 256 is 196,608 inputs a photo and a 171 MB cache of
+#: cats_vs_noncats, four times the course's 64 a side; 609 would be a 0.97 GB cache.
+MAX_IMAGE_SIZE = 256
+
+
 def check_image_size(image_size, name="image_size") -> int:
-    """A positive integer number of pixels."""
-    return int(check_number(image_size, name, "a positive integer number of pixels", lambda v: v >= 1, integer=True))
+    """A positive integer number of pixels, at most MAX_IMAGE_SIZE."""
+    size = int(check_number(image_size, name, "a positive integer number of pixels", lambda v: v >= 1, integer=True))
+    if size > MAX_IMAGE_SIZE:
+        raise ValueError(f"{name}: expected at most {MAX_IMAGE_SIZE} pixels a side (a photo of S x S pixels becomes "
+                         f"3 S^2 inputs, and the loaders cache the resized photos; the course uses 64), got {size}")
+    return size
 
 
 # ------------------------------------------------------------------ NeuralNetwork's constructor

@@ -30,7 +30,7 @@ from .. import cli
 from ..datasets import (EXAMPLES, IMAGE_SETS, PLANAR_SETS, SPLIT_SEED, TRAINABLE,  # noqa: F401 (re-exported)
                         Data, load_dataset)
 from ..activations import ACTIVATIONS
-from ..checks import check_parameter_count
+from ..checks import check_image_size, check_parameter_count
 from ..initializers import METHODS
 from ..network import NeuralNetwork
 from ..optimizers import OPTIMIZERS
@@ -161,8 +161,10 @@ def layer_dims(args) -> list:
 def check_values(args) -> None:
     """The library's checks of every value the flags give, before any work (ValueError naming the argument):
     NeuralNetwork's constructor (`utils.checks.check_hyperparameters`: bounds, seed + epochs ...) and
-    the size of the network on this data set (MAX_PARAMETERS)."""
+    the size of the photos (MAX_IMAGE_SIZE) and of the network on this data set (MAX_PARAMETERS)."""
     build_model(args)
+    if args.dataset in IMAGE_SETS:
+        check_image_size(args.image_size)   # before the photos are loaded and cached at that size
     try:
         check_parameter_count(layer_dims(args), "hidden_layers")
     except ValueError as error:  # "hidden_layers: expected ...": on photos, --image-size is at fault too
