@@ -166,19 +166,20 @@ def test_format_bytes(n, text):
 
 
 def test_a_run_larger_than_the_memory_is_refused_with_the_estimate(monkeypatch, capsys, tmp_path):
-    monkeypatch.setattr(cli, "available_memory", lambda: 2 * 10**9)
+    monkeypatch.setattr(cli, "available_memory", lambda: 2 * 10**8)
     path = str(tmp_path / "x.npz")
-    # 3 x 1000^2 inputs x 20 units: 6e7 weights, under MAX_PARAMETERS, but 6.2 GB of photos in float64
-    assert train.main(["-d", "catvnoncat", "--image-size", "1000", "--layers", "20", "-o", path]) == 1
+    # 3 x 256^2 inputs x 20 units: 3.9e6 weights, under MAX_PARAMETERS, but 0.4 GB of photos in float64
+    assert train.main(["-d", "catvnoncat", "--image-size", "256", "--layers", "20", "-o", path]) == 1
     out, err = capsys.readouterr()
     assert out == "" and list(tmp_path.iterdir()) == []
-    n_x = 3 * 1000**2
+    n_x = 3 * 256**2
     expected = cli.memory_estimate([n_x, 20, 1], 259, itemsize=8)   # float64, the command's default --dtype
+    assert sum(expected.values()) > 2 * 10**8
     assert err == (f"error: this run would need about {cli.format_bytes(sum(expected.values()))} of memory "
                    f"(data {cli.format_bytes(expected['data'])}, weights {cli.format_bytes(expected['weights'])}, "
-                   f"activations {cli.format_bytes(expected['activations'])}); this machine has 2.0 GB available. "
-                   "Use fewer or smaller --layers or a smaller --image-size\n")
-    assert train.main(["-d", "catvnoncat", "--image-size", "1000", "--layers", "20", "-o", path,
+                   f"activations {cli.format_bytes(expected['activations'])}); this machine has "
+                   f"{cli.format_bytes(2 * 10**8)} available. Use fewer or smaller --layers or a smaller --image-size\n")
+    assert train.main(["-d", "catvnoncat", "--image-size", "256", "--layers", "20", "-o", path,
                        "--dtype", "float32"]) == 1                                  # half of it in float32
     expected32 = cli.memory_estimate([n_x, 20, 1], 259, itemsize=4)
     assert f"about {cli.format_bytes(sum(expected32.values()))} of memory" in capsys.readouterr().err
