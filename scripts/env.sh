@@ -21,6 +21,12 @@ REQUIREMENTS=${1:-requirements.txt}
   | grep -v "^WARNING: Location" || true
 .venv/bin/python -c "import numpy, h5py, PIL, matplotlib, tqdm, ipywidgets" \
   || { echo "error: installing $REQUIREMENTS failed; see pip's messages above" >&2; exit 1; }
+# matplotlib's font cache, one per environment and built now: otherwise a notebook's first figure may print
+# "Matplotlib is building the font cache" on stderr (which nbval compares), or use a cache another environment left
+# with fonts that are gone (a figure then warns on stderr too).
+export MPLCONFIGDIR="$PWD/.venv/matplotlib"
+.venv/bin/python -c "import matplotlib.font_manager" 2>/dev/null \
+  || { echo "error: matplotlib cannot build its font cache in $MPLCONFIGDIR" >&2; exit 1; }
 # nbgrader (development requirements) brings JupyterLab menus a learner does not need: hidden unless TEACHER=1.
 if .venv/bin/python -c "import nbgrader" 2>/dev/null; then
   .venv/bin/python scripts/nbgrader_ui.py "$([ "${TEACHER:-0}" = 1 ] && echo on || echo off)"
