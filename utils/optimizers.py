@@ -1,4 +1,5 @@
-"""Optimisers (gradient descent, momentum, RMSprop, Adam, AdamW), learning-rate schedules, mini-batches.
+"""Optimisers (gradient descent, momentum, RMSprop, Adam, AdamW), learning-rate schedules, mini-batches, and the
+course's mini-batch training loop with Adam (`train_mini_batch_adam`).
 
 Every update takes the parameters dict and the grads dict {"dW1", "db1", ...}
 and returns new dicts (the arrays passed in are not modified).
@@ -27,7 +28,9 @@ from typing import Any, Callable, NamedTuple
 import numpy as np
 
 from .checks import check_mini_batch_arguments, check_optimizer, lookup  # noqa: F401  (check_optimizer re-exported)
-from .deep import num_layers, update_parameters
+from .costs import compute_cost
+from .deep import L_model_backward, L_model_forward, num_layers, update_parameters
+from .initializers import initialize_parameters_deep
 
 def update_parameters_with_gd(parameters, grads, learning_rate):
     """W_l <- W_l - alpha dW_l, b_l <- b_l - alpha db_l (same as `deep.update_parameters`)."""
@@ -254,10 +257,6 @@ def train_mini_batch_adam(X, Y, layers_dims, learning_rate=0.0007, mini_batch_si
     of the cross-entropy each mini-batch had before its step. The same steps as
     `NeuralNetwork(optimizer="adam", batch_size=mini_batch_size, initialization="he", fast_path=False)` (tested).
     """
-    from .costs import compute_cost
-    from .deep import L_model_backward, L_model_forward
-    from .initializers import initialize_parameters_deep
-
     parameters = initialize_parameters_deep(layers_dims, "he", seed=seed, dtype=X.dtype)
     v, s = initialize_adam(parameters)
     m, t, costs = X.shape[1], 0, []
