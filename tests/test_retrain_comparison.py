@@ -51,6 +51,12 @@ def test_streams_are_merged_and_sanitized_as_nbval_does():
     assert differences(committed, retrained) == []
 
 
+def test_a_progress_line_rewritten_by_carriage_returns_counts_as_its_last_state():
+    # nbval keeps what a terminal would show: the text after the last carriage return of a line
+    committed = notebook(("training: done\n", None))
+    assert differences(committed, notebook((["training: 10 %\rtraining: 50 %\r", "training: done\n"], None))) == []
+
+
 def test_a_cell_that_was_never_run_is_not_compared():
     committed = notebook(("anything\n", None))
     committed.cells[0].execution_count = None

@@ -27,6 +27,7 @@ change).
 """
 
 import configparser
+import copy
 import os
 import re
 import shutil
@@ -37,6 +38,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from nbval.plugin import coalesce_streams
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted(p.name for p in ROOT.glob("*.ipynb"))
@@ -71,20 +73,18 @@ def sanitizer():
 
 
 def compared_outputs(cell, sanitize):
-    """What nbval compares in a code cell: each stream's text (all its pieces joined) and the text forms of its
-    results, sanitized; {kind: [text, ...]}."""
-    outputs, streams = defaultdict(list), {}
-    for output in cell.get("outputs", []):
+    """What nbval compares in a code cell: each stream's text (its pieces joined and its carriage returns applied by
+    nbval's own `coalesce_streams`) and the text forms of its results, sanitized; {kind: [text, ...]}."""
+    outputs = defaultdict(list)
+    for output in coalesce_streams(copy.deepcopy(cell.get("outputs", []))):   # it edits what it is given
         if output["output_type"] == "stream":
-            streams[output["name"]] = streams.get(output["name"], "") + output["text"]
+            outputs[f"stream {output['name']}"].append(sanitize(output["text"]))
         elif output["output_type"] == "error":
             outputs["error"].append(f"{output['ename']}: {output['evalue']}")
         else:
             for kind, value in output.get("data", {}).items():
                 if kind not in NOT_COMPARED:
                     outputs[kind].append(sanitize(value if isinstance(value, str) else "".join(value)))
-    for name, text in streams.items():
-        outputs[f"stream {name}"].append(sanitize(text))
     return dict(outputs)
 
 
