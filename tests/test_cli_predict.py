@@ -301,3 +301,23 @@ def test_a_warning_while_reading_a_photo_is_one_line_naming_it(monkeypatch, tmp_
     images, readable, failures, notes = command.read_photos([path, path], 4)
     assert len(images) == 2 and readable == [path, path] and failures == []
     assert notes == [f"warning: {tmp_path}/a\\x1b[2J.jpg: Corrupt EXIF data. Expecting to read 2 bytes"] * 2
+
+
+def test_a_network_of_layers_with_batch_normalization_predicts_as_the_library_does(tmp_path, photos):
+    """A format_version 2 file (a stack of layers, running statistics) through the predict command."""
+    from utils.datasets import load_cats_vs_noncats
+    from utils.layers import hidden_block
+    from utils.preprocessing import images_to_matrix
+    train_x, train_y, *_ = load_cats_vs_noncats(32)
+    model = NeuralNetwork(layers=hidden_block(8, "relu", batchnorm=True, depth=2), optimizer="adam",
+                          learning_rate=0.01, batch_size=64, epochs=3, dtype=np.float64)
+    model.fit(images_to_matrix(train_x, np.float64), train_y)
+    path = model.save(tmp_path / "bn.npz", dataset="cats_vs_noncats",
+                      preprocessing={"image_size": 32, "scaling": "unit"}, class_names=["non-cat", "cat"])
+    result = run("predict", "--parameters", path, *photos)
+    assert result.returncode == 0, result.stderr
+    parameters, metadata = load_parameters(path)
+    assert metadata["format_version"] == 2
+    expected = predict_images(np.stack([load_image(p, 32) for p in photos]), parameters, metadata)
+    printed = printed_probabilities(result.stdout)
+    assert [printed[str(p)] for p in photos] == pytest.approx(expected, abs=6e-4)

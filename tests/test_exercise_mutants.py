@@ -15,7 +15,7 @@ import pytest
 
 from utils.exercises import CHECKS, mutants as M
 
-MIN_MUTANT_SHARE = 0.9   # the share of non-equivalent mutants that get a specific hint (measured: 99.6 %)
+MIN_MUTANT_SHARE = 0.9   # the share of non-equivalent mutants that get a specific hint (measured: 99.4 %)
 
 
 def _fragment(outcome):
@@ -36,7 +36,7 @@ def runs():
 
 def test_every_solution_is_read_and_mutated():
     solutions = M.solutions()
-    assert set(solutions) == set(CHECKS) and len(solutions) == 36
+    assert set(solutions) == set(CHECKS) and len(solutions) == 38
     counts = {name: len(M.mutants(s)) for name, s in solutions.items()}
     assert all(n >= 1 for n in counts.values()) and sum(counts.values()) == len(MUTANTS)
     operators = {m.operator for m in M.all_mutants()}
@@ -551,6 +551,230 @@ MUTANTS = {
         ('specific', "tanh's slope is 1 - A1^2: the square is missing"),
     'backward_propagation: transpose: dZ1 @ X.T / m -> dZ1 @ X / m':
         ('specific', 'dW2 = dZ2 @ A1.T / m (n_y, n_h), dZ1 = (W2.T @ dZ2) * (1 - A1 ** 2) (n'),
+    'batchnorm_backward: swap_unpack: (Z_hat, gamma, inv_std, mode) -> (gamma, Z_hat, inv_std, mode)':
+        ('specific', 'dgamma = np.sum(dout * Z_hat, axis=1, keepdims=True): out = gamma * Z_'),
+    'batchnorm_backward: swap_unpack: (Z_hat, gamma, inv_std, mode) -> (inv_std, gamma, Z_hat, mode)':
+        ('specific', 'dgamma = np.sum(dout * Z_hat, axis=1, keepdims=True): out = gamma * Z_'),
+    'batchnorm_backward: swap_unpack: (Z_hat, gamma, inv_std, mode) -> (mode, gamma, inv_std, Z_hat)':
+        ('specific', '`cache` is (Z_hat, gamma, inv_std, mode) in that order, and your funct'),
+    'batchnorm_backward: swap_unpack: (Z_hat, gamma, inv_std, mode) -> (Z_hat, inv_std, gamma, mode)':
+        ('equivalent', '✓'),
+    'batchnorm_backward: swap_unpack: (Z_hat, gamma, inv_std, mode) -> (Z_hat, mode, inv_std, gamma)':
+        ('specific', '`cache` is (Z_hat, gamma, inv_std, mode) in that order, and your funct'),
+    'batchnorm_backward: swap_unpack: (Z_hat, gamma, inv_std, mode) -> (Z_hat, gamma, mode, inv_std)':
+        ('specific', '`cache` is (Z_hat, gamma, inv_std, mode) in that order, and your funct'),
+    'batchnorm_backward: swap_return: (dZ, dgamma, dbeta) -> (dgamma, dZ, dbeta)':
+        ('specific', 'the values are right but in the wrong order: return (dZ, dgamma, dbeta'),
+    'batchnorm_backward: swap_return: (dZ, dgamma, dbeta) -> (dbeta, dgamma, dZ)':
+        ('specific', 'the values are right but in the wrong order: return (dZ, dgamma, dbeta'),
+    'batchnorm_backward: swap_return: (dZ, dgamma, dbeta) -> (dZ, dbeta, dgamma)':
+        ('specific', 'the values are right but in the wrong order: return (dZ, dgamma, dbeta'),
+    'batchnorm_backward: wrong_axis: np.sum(dout * Z_hat, axis=1, keepdims=True) -> np.sum(dout * Z_hat, axis=0, keepdims=True)':
+        ('specific', 'sum over the m examples, axis=1, keepdims=True: dgamma and dbeta have'),
+    'batchnorm_backward: drop_axis: np.sum(dout * Z_hat, axis=1, keepdims=True) -> np.sum(dout * Z_hat, keepdims=True)':
+        ('specific', '`dgamma` is summed over axis 0 too: sum over axis 1 only, np.sum(...,'),
+    'batchnorm_backward: drop_keepdims: np.sum(dout * Z_hat, axis=1, keepdims=True) -> np.sum(dout * Z_hat, axis=1)':
+        ('specific', 'two arrays combined entry by entry (+, -, *, /) must have the same sha'),
+    'batchnorm_backward: drop_call: np.sum(dout * Z_hat, axis=1, keepdims=True) -> dout * Z_hat':
+        ('specific', '`dgamma` is not summed over axis 1: np.sum(..., axis=1, keepdims=True)'),
+    'batchnorm_backward: wrong_function: np.sum(dout * Z_hat, axis=1, keepdims=True) -> np.mean(dout * Z_hat, axis=1, keepdims=True)':
+        ('specific', '`dgamma` is a constant multiple of the right value (×0.25 on the first'),
+    'batchnorm_backward: wrong_axis: np.sum(dout, axis=1, keepdims=True) -> np.sum(dout, axis=0, keepdims=True)':
+        ('specific', 'sum over the m examples, axis=1, keepdims=True: dgamma and dbeta have'),
+    'batchnorm_backward: drop_axis: np.sum(dout, axis=1, keepdims=True) -> np.sum(dout, keepdims=True)':
+        ('specific', '`dZ` is off by the same amount in every column: a term of shape (n, 1)'),
+    'batchnorm_backward: drop_keepdims: np.sum(dout, axis=1, keepdims=True) -> np.sum(dout, axis=1)':
+        ('specific', 'two arrays combined entry by entry (+, -, *, /) must have the same sha'),
+    'batchnorm_backward: drop_call: np.sum(dout, axis=1, keepdims=True) -> dout':
+        ('specific', '`dbeta` is your input `dout`, unchanged: the step that computes `dbeta'),
+    'batchnorm_backward: wrong_function: np.sum(dout, axis=1, keepdims=True) -> np.mean(dout, axis=1, keepdims=True)':
+        ('specific', '`dZ` is off by the same amount in every column: a term of shape (n, 1)'),
+    'batchnorm_backward: swap_return: (dout * gamma * inv_std, dgamma, dbeta) -> (dgamma, dout * gamma * inv_std, dbeta)':
+        ('specific', 'the values are right but in the wrong order: return (dZ, dgamma, dbeta'),
+    'batchnorm_backward: swap_return: (dout * gamma * inv_std, dgamma, dbeta) -> (dbeta, dgamma, dout * gamma * inv_std)':
+        ('specific', 'the values are right but in the wrong order: return (dZ, dgamma, dbeta'),
+    'batchnorm_backward: swap_return: (dout * gamma * inv_std, dgamma, dbeta) -> (dout * gamma * inv_std, dbeta, dgamma)':
+        ('specific', 'the values are right but in the wrong order: return (dZ, dgamma, dbeta'),
+    'batchnorm_backward: drop_factor: gamma * inv_std / m * (m * dout - dbeta - Z_hat * dgamma) -> gamma * inv_std / m':
+        ('generic', 'shapes: dout (n, m), cache = (Z_hat, gamma, inv_std, mode) -> dZ (n, m'),
+    'batchnorm_backward: drop_factor: gamma * inv_std / m * (m * dout - dbeta - Z_hat * dgamma) -> m * dout - dbeta - Z_hat * dgamma':
+        ('specific', 'dgamma and dbeta are right, dZ is not: dZ = gamma * inv_std / m * (m *'),
+    'batchnorm_backward: off_by_one: dout.shape[1] -> dout.shape[2]':
+        ('specific', 'an index past the end: a list (or axis) of n items has the indices 0 .'),
+    'batchnorm_backward: off_by_one: dout.shape[1] -> dout.shape[0]':
+        ('specific', 'dgamma and dbeta are right, dZ is not: dZ = gamma * inv_std / m * (m *'),
+    'batchnorm_backward: drop_factor: dout * Z_hat -> dout':
+        ('specific', 'dgamma = np.sum(dout * Z_hat, axis=1, keepdims=True): out = gamma * Z_'),
+    'batchnorm_backward: drop_factor: dout * Z_hat -> Z_hat':
+        ('specific', 'dgamma = np.sum(dout * Z_hat, axis=1, keepdims=True): out = gamma * Z_'),
+    "batchnorm_backward: in_place: dout * Z_hat -> __import__('operator').imul(dout, Z_hat)":
+        ('specific', 'work on new arrays (W = W - ..., not W -= ...) and, for a dict, on a c'),
+    'batchnorm_backward: drop_factor: gamma * inv_std / m -> gamma * inv_std':
+        ('specific', '`dZ` is a constant multiple of the right value (×4 on the first exampl'),
+    'batchnorm_backward: swap_operands: gamma * inv_std / m -> m / (gamma * inv_std)':
+        ('specific', 'dgamma and dbeta are right, dZ is not: dZ = gamma * inv_std / m * (m *'),
+    'batchnorm_backward: drop_term: m * dout - dbeta - Z_hat * dgamma -> m * dout - dbeta':
+        ('specific', 'the term through the batch VARIANCE is missing: dZ = gamma * inv_std /'),
+    'batchnorm_backward: drop_term: m * dout - dbeta - Z_hat * dgamma -> -(Z_hat * dgamma)':
+        ('specific', 'dgamma and dbeta are right, dZ is not: dZ = gamma * inv_std / m * (m *'),
+    'batchnorm_backward: flip_sign: m * dout - dbeta - Z_hat * dgamma -> m * dout - dbeta + Z_hat * dgamma':
+        ('specific', 'dgamma and dbeta are right, dZ is not: dZ = gamma * inv_std / m * (m *'),
+    'batchnorm_backward: swap_operands: m * dout - dbeta - Z_hat * dgamma -> Z_hat * dgamma - (m * dout - dbeta)':
+        ('specific', '`dZ` has the wrong sign: each entry is minus the right one'),
+    'batchnorm_backward: drop_factor: dout * gamma * inv_std -> dout * gamma':
+        ('specific', 'dgamma and dbeta are right; in test mode dZ = dout * gamma * inv_std ('),
+    'batchnorm_backward: drop_factor: dout * gamma * inv_std -> inv_std':
+        ('specific', '`dZ` is your input `cache[2]`, unchanged: the step that computes `dZ`'),
+    'batchnorm_backward: drop_factor: gamma * inv_std -> gamma':
+        ('specific', 'dgamma and dbeta are right, dZ is not: dZ = gamma * inv_std / m * (m *'),
+    'batchnorm_backward: drop_factor: gamma * inv_std -> inv_std':
+        ('specific', 'multiply by gamma in training too: dZ = gamma * inv_std / m * (m * dou'),
+    'batchnorm_backward: drop_term: m * dout - dbeta -> m * dout':
+        ('specific', 'the term through the batch MEAN is missing: dZ = gamma * inv_std / m *'),
+    'batchnorm_backward: drop_term: m * dout - dbeta -> -dbeta':
+        ('specific', 'dgamma and dbeta are right, dZ is not: dZ = gamma * inv_std / m * (m *'),
+    'batchnorm_backward: flip_sign: m * dout - dbeta -> m * dout + dbeta':
+        ('specific', 'dgamma and dbeta are right, dZ is not: dZ = gamma * inv_std / m * (m *'),
+    'batchnorm_backward: swap_operands: m * dout - dbeta -> dbeta - m * dout':
+        ('specific', 'dgamma and dbeta are right, dZ is not: dZ = gamma * inv_std / m * (m *'),
+    'batchnorm_backward: drop_factor: Z_hat * dgamma -> Z_hat':
+        ('specific', 'dgamma and dbeta are right, dZ is not: dZ = gamma * inv_std / m * (m *'),
+    'batchnorm_backward: drop_factor: Z_hat * dgamma -> dgamma':
+        ('specific', 'dgamma and dbeta are right, dZ is not: dZ = gamma * inv_std / m * (m *'),
+    'batchnorm_backward: drop_factor: dout * gamma -> dout':
+        ('specific', 'dgamma and dbeta are right; in test mode dZ = dout * gamma * inv_std ('),
+    'batchnorm_backward: drop_factor: dout * gamma -> gamma':
+        ('generic', 'shapes: dout (n, m), cache = (Z_hat, gamma, inv_std, mode) -> dZ (n, m'),
+    "batchnorm_backward: in_place: dout * gamma -> __import__('operator').imul(dout, gamma)":
+        ('specific', 'work on new arrays (W = W - ..., not W -= ...) and, for a dict, on a c'),
+    'batchnorm_backward: drop_factor: m * dout - dbeta -> m - dbeta':
+        ('specific', 'dgamma and dbeta are right, dZ is not: dZ = gamma * inv_std / m * (m *'),
+    'batchnorm_backward: drop_factor: m * dout - dbeta -> dout - dbeta':
+        ('specific', 'dgamma and dbeta are right, dZ is not: dZ = gamma * inv_std / m * (m *'),
+    'batchnorm_forward: swap_unpack: (eps, momentum) -> (momentum, eps)':
+        ('specific', 'training mode is right; in test mode normalise with the running statis'),
+    'batchnorm_forward: swap_return: (gamma * Z_hat + beta, (Z_hat, gamma, inv_std, mode)) -> ((Z_hat, gamma, inv_std, mode), gamma * Z_hat + beta)':
+        ('specific', 'the values are right but in the wrong order: return (out, cache, bn_pa'),
+    'batchnorm_forward: swap_return: (Z_hat, gamma, inv_std, mode) -> (gamma, Z_hat, inv_std, mode)':
+        ('specific', 'training mode is right; in test mode normalise with the running statis'),
+    'batchnorm_forward: swap_return: (Z_hat, gamma, inv_std, mode) -> (inv_std, gamma, Z_hat, mode)':
+        ('specific', 'training mode is right; in test mode normalise with the running statis'),
+    'batchnorm_forward: swap_return: (Z_hat, gamma, inv_std, mode) -> (mode, gamma, inv_std, Z_hat)':
+        ('specific', 'training mode is right; in test mode normalise with the running statis'),
+    'batchnorm_forward: swap_return: (Z_hat, gamma, inv_std, mode) -> (Z_hat, inv_std, gamma, mode)':
+        ('specific', '`cache` has the right values in the wrong order: (Z_hat, gamma, inv_st'),
+    'batchnorm_forward: swap_return: (Z_hat, gamma, inv_std, mode) -> (Z_hat, mode, inv_std, gamma)':
+        ('specific', '`cache` has the right values in the wrong order: (Z_hat, gamma, inv_st'),
+    'batchnorm_forward: swap_return: (Z_hat, gamma, inv_std, mode) -> (Z_hat, gamma, mode, inv_std)':
+        ('specific', '`cache` has the right values in the wrong order: (Z_hat, gamma, inv_st'),
+    'batchnorm_forward: swap_unpack: (mu, var) -> (var, mu)':
+        ('specific', 'training mode is right; in test mode normalise with the running statis'),
+    'batchnorm_forward: drop_factor: 1 / np.sqrt(var + eps) -> 1':
+        ('specific', 'training mode is right; in test mode normalise with the running statis'),
+    'batchnorm_forward: swap_operands: 1 / np.sqrt(var + eps) -> np.sqrt(var + eps) / 1':
+        ('specific', 'training mode is right; in test mode normalise with the running statis'),
+    'batchnorm_forward: drop_factor: (Z - mu) * inv_std -> Z - mu':
+        ('specific', 'training mode is right; in test mode normalise with the running statis'),
+    'batchnorm_forward: drop_factor: (Z - mu) * inv_std -> inv_std':
+        ('specific', 'training mode is right; in test mode normalise with the running statis'),
+    'batchnorm_forward: off_by_one: Z.shape[0] -> Z.shape[1]':
+        ('specific', 'two arrays combined entry by entry (+, -, *, /) must have the same sha'),
+    'batchnorm_forward: transpose: np.zeros((n, 1)) -> np.zeros((1, n))':
+        ('specific', "bn_param['running_mean'] and bn_param['running_var'] have one value pe"),
+    'batchnorm_forward: transpose: np.zeros((n, 1)) -> np.zeros((1, n)) #2':
+        ('specific', "bn_param['running_mean'] and bn_param['running_var'] have one value pe"),
+    'batchnorm_forward: wrong_axis: np.mean(Z, axis=1, keepdims=True) -> np.mean(Z, axis=0, keepdims=True)':
+        ('specific', "bn_param['running_mean'] and bn_param['running_var'] have one value pe"),
+    'batchnorm_forward: drop_axis: np.mean(Z, axis=1, keepdims=True) -> np.mean(Z, keepdims=True)':
+        ('specific', 'the batch mean is wrong: mu = np.mean(Z, axis=1, keepdims=True), each'),
+    'batchnorm_forward: drop_keepdims: np.mean(Z, axis=1, keepdims=True) -> np.mean(Z, axis=1)':
+        ('specific', 'two arrays combined entry by entry (+, -, *, /) must have the same sha'),
+    'batchnorm_forward: drop_call: np.mean(Z, axis=1, keepdims=True) -> Z':
+        ('specific', "bn_param['running_mean'] and bn_param['running_var'] have one value pe"),
+    'batchnorm_forward: wrong_function: np.mean(Z, axis=1, keepdims=True) -> np.sum(Z, axis=1, keepdims=True)':
+        ('specific', 'the batch mean is wrong: mu = np.mean(Z, axis=1, keepdims=True), each'),
+    'batchnorm_forward: wrong_axis: np.var(Z, axis=1, keepdims=True) -> np.var(Z, axis=0, keepdims=True)':
+        ('specific', "bn_param['running_mean'] and bn_param['running_var'] have one value pe"),
+    'batchnorm_forward: drop_axis: np.var(Z, axis=1, keepdims=True) -> np.var(Z, keepdims=True)':
+        ('specific', 'the batch mean is right, the variance is not: var = np.var(Z, axis=1,'),
+    'batchnorm_forward: drop_keepdims: np.var(Z, axis=1, keepdims=True) -> np.var(Z, axis=1)':
+        ('specific', 'two arrays combined entry by entry (+, -, *, /) must have the same sha'),
+    'batchnorm_forward: drop_term: momentum * running_mean + (1 - momentum) * mu -> momentum * running_mean':
+        ('specific', 'in training, store the updated running statistics in bn_param: bn_para'),
+    'batchnorm_forward: drop_term: momentum * running_mean + (1 - momentum) * mu -> (1 - momentum) * mu':
+        ('specific', 'out and the cache are right; the running statistics are not: bn_param['),
+    'batchnorm_forward: flip_sign: momentum * running_mean + (1 - momentum) * mu -> momentum * running_mean - (1 - momentum) * mu':
+        ('specific', 'out and the cache are right; the running statistics are not: bn_param['),
+    'batchnorm_forward: drop_term: momentum * running_var + (1 - momentum) * var -> momentum * running_var':
+        ('specific', 'in training, store the updated running statistics in bn_param: bn_para'),
+    'batchnorm_forward: drop_term: momentum * running_var + (1 - momentum) * var -> (1 - momentum) * var':
+        ('specific', 'out and the cache are right; the running statistics are not: bn_param['),
+    'batchnorm_forward: flip_sign: momentum * running_var + (1 - momentum) * var -> momentum * running_var - (1 - momentum) * var':
+        ('specific', 'out and the cache are right; the running statistics are not: bn_param['),
+    'batchnorm_forward: drop_call: np.sqrt(var + eps) -> var + eps':
+        ('specific', 'divide by the standard deviation, np.sqrt(var + eps), not by the varia'),
+    'batchnorm_forward: wrong_function: np.sqrt(var + eps) -> np.square(var + eps)':
+        ('specific', 'training mode is right; in test mode normalise with the running statis'),
+    'batchnorm_forward: drop_term: (Z - mu) * inv_std -> Z * inv_std':
+        ('specific', 'training mode is right; in test mode normalise with the running statis'),
+    'batchnorm_forward: drop_term: (Z - mu) * inv_std -> -mu * inv_std':
+        ('specific', 'training mode is right; in test mode normalise with the running statis'),
+    'batchnorm_forward: flip_sign: (Z - mu) * inv_std -> (Z + mu) * inv_std':
+        ('specific', 'training mode is right; in test mode normalise with the running statis'),
+    'batchnorm_forward: swap_operands: (Z - mu) * inv_std -> (mu - Z) * inv_std':
+        ('specific', '`cache[0] (Z_hat)` has the wrong sign: each entry is minus the right o'),
+    "batchnorm_forward: in_place: (Z - mu) * inv_std -> __import__('operator').isub(Z, mu) * inv_std":
+        ('specific', 'work on new arrays (W = W - ..., not W -= ...) and, for a dict, on a c'),
+    'batchnorm_forward: drop_term: gamma * Z_hat + beta -> gamma * Z_hat':
+        ('specific', 'training mode is right; in test mode normalise with the running statis'),
+    'batchnorm_forward: drop_term: gamma * Z_hat + beta -> beta':
+        ('specific', 'training mode is right; in test mode normalise with the running statis'),
+    'batchnorm_forward: flip_sign: gamma * Z_hat + beta -> gamma * Z_hat - beta':
+        ('specific', 'training mode is right; in test mode normalise with the running statis'),
+    'batchnorm_forward: drop_factor: momentum * running_mean -> momentum':
+        ('specific', 'out and the cache are right; the running statistics are not: bn_param['),
+    'batchnorm_forward: drop_factor: momentum * running_mean -> running_mean':
+        ('specific', 'out and the cache are right; the running statistics are not: bn_param['),
+    'batchnorm_forward: drop_factor: (1 - momentum) * mu -> 1 - momentum':
+        ('specific', 'out and the cache are right; the running statistics are not: bn_param['),
+    'batchnorm_forward: drop_factor: (1 - momentum) * mu -> mu':
+        ('specific', 'out and the cache are right; the running statistics are not: bn_param['),
+    'batchnorm_forward: drop_factor: momentum * running_var -> momentum':
+        ('specific', 'out and the cache are right; the running statistics are not: bn_param['),
+    'batchnorm_forward: drop_factor: momentum * running_var -> running_var':
+        ('specific', 'out and the cache are right; the running statistics are not: bn_param['),
+    'batchnorm_forward: drop_factor: (1 - momentum) * var -> 1 - momentum':
+        ('specific', 'out and the cache are right; the running statistics are not: bn_param['),
+    'batchnorm_forward: drop_factor: (1 - momentum) * var -> var':
+        ('specific', 'out and the cache are right; the running statistics are not: bn_param['),
+    'batchnorm_forward: drop_term: np.sqrt(var + eps) -> np.sqrt(var)':
+        ('specific', 'add eps inside the square root, np.sqrt(var + eps): without it a unit'),
+    'batchnorm_forward: drop_term: np.sqrt(var + eps) -> np.sqrt(eps)':
+        ('specific', 'training mode is right; in test mode normalise with the running statis'),
+    'batchnorm_forward: flip_sign: np.sqrt(var + eps) -> np.sqrt(var - eps)':
+        ('specific', 'training mode is right; in test mode normalise with the running statis'),
+    'batchnorm_forward: drop_factor: gamma * Z_hat -> gamma':
+        ('specific', 'training mode is right; in test mode normalise with the running statis'),
+    'batchnorm_forward: drop_factor: gamma * Z_hat -> Z_hat':
+        ('specific', 'training mode is right; in test mode normalise with the running statis'),
+    "batchnorm_forward: in_place: gamma * Z_hat -> __import__('operator').imul(gamma, Z_hat)":
+        ('generic', 'check the shapes: Z (n, m), gamma (n, 1), beta (n, 1), bn_param {mode,'),
+    'batchnorm_forward: drop_term: 1 - momentum -> 1':
+        ('specific', 'out and the cache are right; the running statistics are not: bn_param['),
+    'batchnorm_forward: drop_term: 1 - momentum -> -momentum':
+        ('specific', 'out and the cache are right; the running statistics are not: bn_param['),
+    'batchnorm_forward: flip_sign: 1 - momentum -> 1 + momentum':
+        ('specific', 'out and the cache are right; the running statistics are not: bn_param['),
+    'batchnorm_forward: swap_operands: 1 - momentum -> momentum - 1':
+        ('specific', 'out and the cache are right; the running statistics are not: bn_param['),
+    'batchnorm_forward: drop_term: 1 - momentum -> 1 #2':
+        ('specific', 'out and the cache are right; the running statistics are not: bn_param['),
+    'batchnorm_forward: drop_term: 1 - momentum -> -momentum #2':
+        ('specific', 'out and the cache are right; the running statistics are not: bn_param['),
+    'batchnorm_forward: flip_sign: 1 - momentum -> 1 + momentum #2':
+        ('specific', 'out and the cache are right; the running statistics are not: bn_param['),
+    'batchnorm_forward: swap_operands: 1 - momentum -> momentum - 1 #2':
+        ('specific', 'out and the cache are right; the running statistics are not: bn_param['),
     'binary_cross_entropy: drop_call: float(-np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / m) -> -np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / m':
         ('equivalent', '✓'),
     'binary_cross_entropy: off_by_one: Y.shape[1] -> Y.shape[2]':
@@ -1832,6 +2056,18 @@ BEGINNERS = {
         ('specific', '`grads["db1"]` and `grads["db2"]` lost an axis of length 1: keep it, n'),
     'backward_propagation: beginner 4: equivalent: np.mean with keepdims':
         ('equivalent', '✓'),
+    'batchnorm_backward: beginner 1: np.mean instead of the sums':
+        ('specific', "dgamma and dbeta are sums over the examples, not means (CS231n's conve"),
+    'batchnorm_backward: beginner 2: equivalent: the formula as dout - mean(dout) - Z_hat * mean(dout * Z_hat)':
+        ('equivalent', '✓'),
+    'batchnorm_backward: beginner 3: gamma and beta swapped in the returned gradients':
+        ('specific', 'the values are right but in the wrong order: return (dZ, dgamma, dbeta'),
+    'batchnorm_forward: beginner 1: np.std instead of the variance under the square root':
+        ('specific', 'training mode is right; in test mode normalise with the running statis'),
+    'batchnorm_forward: beginner 2: the running statistics updated in test mode too':
+        ('specific', 'training mode is right; in test mode normalise with the running statis'),
+    'batchnorm_forward: beginner 3: the mean over the whole batch, not per unit':
+        ('specific', 'the batch mean is wrong: mu = np.mean(Z, axis=1, keepdims=True), each'),
     'binary_cross_entropy: beginner 1: m from the wrong axis':
         ('specific', 'the average is missing: divide the sum by m, the number of examples (t'),
     'binary_cross_entropy: beginner 2: np.dot of two row vectors':

@@ -212,6 +212,44 @@ SOLUTIONS.update(forward_propagation=forward_propagation, gradient_check_n=gradi
                  nn_model=nn_model)
 
 
+def batchnorm_forward(Z, gamma, beta, bn_param, axis=1, ddof=0, with_eps=True, batch_in_test=False, swap=False,
+                      store=True, scale=True):
+    """A learner's batch normalization (CS231n's layout), with switches for the typical mistakes."""
+    mode = bn_param["mode"]
+    eps = bn_param.get("eps", 1e-5) if with_eps else 0.0
+    momentum = bn_param.get("momentum", 0.9)
+    n = Z.shape[0]
+    running_mean = bn_param.get("running_mean", np.zeros((n, 1)))
+    running_var = bn_param.get("running_var", np.zeros((n, 1)))
+    if mode == "train" or batch_in_test:
+        mu = np.mean(Z, axis=axis, keepdims=True)
+        var = np.var(Z, axis=axis, keepdims=True, ddof=ddof)
+        if mode == "train" and store:
+            a, b = (1 - momentum, momentum) if swap else (momentum, 1 - momentum)
+            bn_param["running_mean"] = a * running_mean + b * mu
+            bn_param["running_var"] = a * running_var + b * var
+    else:
+        mu, var = running_mean, running_var
+    inv_std = 1 / np.sqrt(var + eps)
+    Z_hat = (Z - mu) * inv_std
+    return (gamma * Z_hat + beta if scale else Z_hat), (Z_hat, gamma, inv_std, mode)
+
+
+def batchnorm_backward(dout, cache, mean_term=True, variance_term=True, test_branch=True, axis=1):
+    """A learner's compact backward pass, with switches for the typical mistakes."""
+    Z_hat, gamma, inv_std, mode = cache
+    m = dout.shape[1]
+    dgamma = np.sum(dout * Z_hat, axis=axis, keepdims=True)
+    dbeta = np.sum(dout, axis=axis, keepdims=True)
+    if mode == "test" and test_branch:
+        return dout * gamma * inv_std, dgamma, dbeta
+    inner = m * dout - (dbeta if mean_term else 0) - (Z_hat * dgamma if variance_term else 0)
+    return gamma * inv_std / m * inner, dgamma, dbeta
+
+
+SOLUTIONS.update(batchnorm_forward=batchnorm_forward, batchnorm_backward=batchnorm_backward)
+
+
 def _as_learner(fn):
     """The library's function as a learner's own (a function of this module): a check refuses the library's."""
     def learner(*args):
@@ -585,6 +623,22 @@ MISTAKES = {
         (lambda AL, Y: -np.mean(Y * np.log(AL)), "np.mean divides by C * m"),
         (lambda AL, Y: -np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / Y.shape[1],
          "no (1 - Y) log(1 - AL) term"),
+    ],
+    "batchnorm_forward": [
+        (lambda Z, g, b, p: batchnorm_forward(Z, g, b, p, axis=0), "(yours normalises each example over its units"),
+        (lambda Z, g, b, p: batchnorm_forward(Z, g, b, p, ddof=1), "not the unbiased 1/(m - 1)"),
+        (lambda Z, g, b, p: batchnorm_forward(Z, g, b, p, with_eps=False), "add eps inside the square root"),
+        (lambda Z, g, b, p: batchnorm_forward(Z, g, b, p, batch_in_test=True), "in test mode use the running"),
+        (lambda Z, g, b, p: batchnorm_forward(Z, g, b, p, swap=True), "momentum (0.9) weighs the OLD running"),
+        (lambda Z, g, b, p: batchnorm_forward(Z, g, b, p, store=False), "store the updated running statistics"),
+        (lambda Z, g, b, p: batchnorm_forward(Z, g, b, p, scale=False), "scale and shift the normalised values"),
+    ],
+    "batchnorm_backward": [
+        (lambda dout, cache: batchnorm_backward(dout, cache, mean_term=False), "the term through the batch MEAN"),
+        (lambda dout, cache: batchnorm_backward(dout, cache, variance_term=False), "through the batch VARIANCE"),
+        (lambda dout, cache: batchnorm_backward(dout, cache, test_branch=False), "in test mode the statistics are"),
+        (lambda dout, cache: batchnorm_backward(dout, cache, axis=0), "sum over the m examples, axis=1"),
+        (lambda dout, cache: batchnorm_backward(dout, (*cache[:3], "test")), "treats them as constants"),
     ],
     "softmax_cross_entropy_backward": [
         (lambda Z, Y: Y - softmax(Z)[0], "not Y - A"),

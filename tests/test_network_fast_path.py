@@ -18,8 +18,8 @@ def wide(m=12, n_x=80, seed=0, classes=2):
 ])
 def test_fast_path_gives_the_plain_model(options, monkeypatch):
     import utils.network as network
-    prepared, prepare_span = [], network.prepare_span
-    monkeypatch.setattr(network, "prepare_span", lambda *args: prepared.append(1) or prepare_span(*args))
+    prepared, runner = [], network.SpanRunner
+    monkeypatch.setattr(network, "SpanRunner", lambda *args: prepared.append(1) or runner(*args))
     X, y = wide()
     X_val, y_val = wide(7, seed=1)
     seen = {True: [], False: []}
@@ -29,7 +29,7 @@ def test_fast_path_gives_the_plain_model(options, monkeypatch):
                               **options)
         models[fast] = model.fit(X, y, X_val, y_val, callback=lambda e, m, fast=fast: seen[fast].append(
             m.predict_proba(X)))
-    assert prepared == [1] and models[True]._coefficients is None
+    assert prepared == [1] and models[True]._pending is None
     for key, value in models[False].parameters_.items():
         np.testing.assert_allclose(models[True].parameters_[key], value, rtol=1e-12, atol=1e-12 * np.abs(value).max())
     for key in ("cost", "val_cost"):
@@ -42,7 +42,7 @@ def test_fast_path_gives_the_plain_model(options, monkeypatch):
 def test_fast_path_is_off_for_adam_and_when_asked(monkeypatch):
     import utils.network as network
     calls = []
-    monkeypatch.setattr(network, "prepare_span", lambda *a: calls.append(1) or pytest.fail("fast path used"))
+    monkeypatch.setattr(network, "SpanRunner", lambda *a: calls.append(1) or pytest.fail("fast path used"))
     X, y = wide()
     NeuralNetwork(hidden_layers=(6,), optimizer="adam", epochs=300, learning_rate=0.01).fit(X, y)
     NeuralNetwork(hidden_layers=(6,), epochs=300, fast_path=False, dtype=np.float64).fit(X, y)
@@ -52,8 +52,8 @@ def test_fast_path_is_off_for_adam_and_when_asked(monkeypatch):
 
 def test_auto_uses_the_fast_path_in_float64_only(monkeypatch):
     import utils.network as network
-    calls, prepare_span = [], network.prepare_span
-    monkeypatch.setattr(network, "prepare_span", lambda *a: calls.append(1) or prepare_span(*a))
+    calls, runner = [], network.SpanRunner
+    monkeypatch.setattr(network, "SpanRunner", lambda *a: calls.append(1) or runner(*a))
     X, y = wide()
     NeuralNetwork(hidden_layers=(6,), epochs=300).fit(X, y)
     assert calls == []

@@ -268,7 +268,10 @@ SCHEMA_VIOLATIONS = {
                                       r"W1: expected shape \(4, 12\) from layer_dims \[12, 4, 1\], found shape "
                                       r"\(3, 12\)"),
     "fewer layers than weights": ({"layer_dims": [12, 3]}, r"unexpected weights \['W2', 'b2'\]"),
-    "format from the future": ({"format_version": 2}, r"reads format_version 1, got 2; update the project"),
+    "format from the future": ({"format_version": 3}, r"reads format_version 1 or 2, got 3; update the project"),
+    "format 2 without layers": ({"format_version": 2}, r"metadata\['layers'\]: expected in a format_version 2 file "
+                                                       r"and only there"),
+    "layers in a format 1 file": ({"layers": []}, r"got format_version 1 with layers"),
     "format_version a string": ({"format_version": "1"}, r"metadata\['format_version'\]: expected int"),
     "unknown layer kind": ({"layer_kinds": ["dense", "conv2d"]}, r"metadata\['layer_kinds'\]: expected 2 names "
                                                                  r"from \['dense'\]"),
@@ -333,7 +336,7 @@ def test_schema_violations_are_refused_on_load(tmp_path, case):
     refused_on_load(tmp_path, valid_metadata(**changes), rf"raw\.npz': .*{match}")
 
 
-@pytest.mark.parametrize("case", [c for c in SCHEMA_VIOLATIONS if not c.startswith(("layer_dims", "fewer"))])
+@pytest.mark.parametrize("case", [c for c in SCHEMA_VIOLATIONS if not c.startswith(("layer_dims", "fewer", "layers in"))])
 def test_schema_violations_are_refused_on_save(tmp_path, case):
     changes, match = SCHEMA_VIOLATIONS[case]
     metadata = {k: v for k, v in valid_metadata(**changes).items() if k not in ("layer_dims", "version")}

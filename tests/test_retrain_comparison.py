@@ -44,6 +44,13 @@ def test_a_tolerant_cell_must_keep_its_words_and_its_lines():
     assert within("-1.2 ± 2.0 points", "1.2 ± 2.0 points", 1) == "-1.2 became 1.2, more than the 1 the cell allows"
 
 
+def test_a_table_whose_columns_widen_with_a_number_keeps_its_words():
+    committed = "candidate      validation %\n-------------  ------------\nReLU, lr 0.1     73.5 ± 4.9\n"
+    wider = "candidate      validation %\n-------------  -------------\nReLU, lr 0.1    74.0 ± 10.8\n"
+    assert differences(notebook((committed, 6.0)), notebook((wider, 6.0))) == []
+    assert within("ReLU  73.5", "ReLUs 73.5", 1) == "the text between the numbers differs"
+
+
 def test_streams_are_merged_and_sanitized_as_nbval_does():
     # nbval joins the pieces of a stream and applies nbval_sanitize.cfg (here its provenance and timing rules)
     committed = notebook(("experiments_saved/search.npz: loaded (RETRAIN=1 computes it again)\ntook 3.2 s\n", None))

@@ -35,14 +35,14 @@ from .blas import blas_threads_for
 from .checks import check_callable, check_class_labels, check_hyperparameters, check_parameter_count, got, read_labels
 from .costs import compute_cost_from_logits, one_hot
 from .deep import (DivergenceError, check_divergence, check_learning_rate, check_iterations, check_X,  # noqa: F401
-                   compute_gradients, diverged, explain_divergence, L_model_forward_with_dropout, labels_from_probabilities,
-                   layer_dims_of, n_correct as _n_correct, resolve_activations)
-from .initializers import initialize_parameters_deep
+                   diverged, explain_divergence, labels_from_probabilities, layer_dims_of, n_correct as _n_correct,
+                   resolve_activations)
+from .layers import Activation, Dense, Stack, layers_from_descriptions
+from .layers.stack import StackRunner
 from .metrics import accuracy  # noqa: F401  (re-exported)
 from .optimizers import OPTIMIZERS, get_optimizer, learning_rate_at, random_mini_batches
 from .persistence import load_parameters, save_parameters
-from .span import (fast_path_applies, from_coefficients, mini_batch_columns, prepare_span, span_forward_val,
-                   span_gradients, to_coefficients)
+from .span import SpanRunner, fast_path_applies
 
 
 #: `NeuralNetwork.save` writes a longer history series (epochs) as an array, not a JSON list.
@@ -77,8 +77,14 @@ class NeuralNetwork:
     fast_path: train the first layer as W1 = a W1_init + K X^T through X^T X (utils/span.py) when
     that is exact (gd or momentum, a hidden layer) and cheaper (m < n_x roughly): the same steps
     up to rounding. "auto" (default): in float64 only; True: in float32 too; False: never.
+    layers: None (the network is hidden_layers, activations, keep_prob), or the hidden layers as a list of
+    `utils.layers` (or their descriptions), e.g. ``[Dense(64), BatchNorm(), Activation("relu")] * 9``; the
+    output layer (Dense(n_y) and its sigmoid or softmax) is added from the labels. Then hidden_layers is read off
+    the Dense layers, and dropout is a `Dropout(keep_prob)` layer (keep_prob must stay 1).
 
-    After `fit`: parameters_, layer_dims_, activations_ (one per layer),
+    After `fit`: parameters_ (trainable: W_l, b_l, gamma_l, beta_l), state_ (running statistics of batch
+    normalization, updated by training, never by the optimiser), stack_ (the `utils.layers.Stack` trained),
+    layer_dims_ (the inputs and every dense layer's units), activations_ (in order),
     history_ {"cost", "train_accuracy", "val_cost", "val_accuracy", "learning_rate"}
     (one entry per epoch; "cost" includes the L2 term, "val_cost" is the plain
     cross-entropy; train accuracy is read off the epoch's training forward
@@ -90,22 +96,32 @@ class NeuralNetwork:
                  learning_rate=0.0075, epochs=3000, optimizer="gd", batch_size=None, lambd=0.0, keep_prob=1.0,
                  beta=0.9, beta1=0.9, beta2=0.999, epsilon=1e-8, lr_schedule=None, decay_rate=1.0,
                  time_interval=1000, early_stopping=False, patience=10, seed=1, dtype=np.float32,
-                 progress=False, print_cost=False, init_scale=0.01, fast_path="auto", weight_decay=0.0):
+                 progress=False, print_cost=False, init_scale=0.01, fast_path="auto", weight_decay=0.0, layers=None):
         arguments = dict(locals())
         del arguments["self"]
         self.__dict__.update(check_hyperparameters(arguments))
-        self._coefficients = None  # (span, coefficients) while the fast path trains: see parameters_
+        self._pending = None  # (runner, p) while training: see parameters_
 
     @property
     def parameters_(self):
-        """{"W1", "b1", ..., "WL", "bL"}. While the fast path trains, W1 = a W1_init + K X^T is built when read."""
-        if self._coefficients is not None:
-            self._parameters, self._coefficients = from_coefficients(*self._coefficients), None
+        """{"W1", "b1", ..., "WL", "bL"} (and gamma_l, beta_l). While training, built from what the optimiser
+        updates when read (the fast path's W1 = a W1_init + K X^T)."""
+        if self._pending is not None:
+            runner, p = self._pending
+            self._parameters, self._pending = runner.parameters(p), None
         return self._parameters
 
     @parameters_.setter
     def parameters_(self, parameters):
-        self._parameters, self._coefficients = parameters, None
+        self._parameters, self._pending = parameters, None
+
+    def _build_stack(self, n_x, n_y):
+        """The network as a `utils.layers.Stack`: `layers` (or hidden_layers, activations, keep_prob), then the
+        output layer Dense(n_y) -> output_."""
+        if self.layers is None:
+            dims = [n_x, *self.hidden_layers, n_y]
+            return Stack.dense(dims, self._hidden_activations + [self.output_], self.keep_prob)
+        return Stack([*self.layers, Dense(n_y), Activation(self.output_)], n_x)
 
     # ------------------------------------------------------------ labels
 
@@ -170,11 +186,11 @@ class NeuralNetwork:
             Y_val = self._encode(Y_val, X_val.shape[1], "Y_val")
         elif self.early_stopping:
             raise ValueError("X_val: expected a validation set for early_stopping=True, got None")
-        self.layer_dims_ = [X.shape[0], *self.hidden_layers, Y.shape[0]]
+        self.stack_ = self._build_stack(X.shape[0], Y.shape[0])
+        self.layer_dims_, self.activations_ = self.stack_.layer_dims, self.stack_.activations
         check_parameter_count(self.layer_dims_, "hidden_layers")
-        self.activations_ = self._hidden_activations + [self.output_]
-        self.parameters_ = initialize_parameters_deep(self.layer_dims_, self.initialization, self.seed, self.dtype,
-                                                      scale=self.init_scale)
+        self.parameters_, self.state_ = self.stack_.init(self.initialization, self.seed, self.dtype,
+                                                         scale=self.init_scale)
         self.history_ = {"cost": [], "train_accuracy": [], "val_cost": [], "val_accuracy": [], "learning_rate": []}
         self.best_epoch_ = None
         with blas_threads_for(self.layer_dims_, min(self.batch_size or m, m)):  # 1 BLAS thread if small: utils/blas.py
@@ -205,24 +221,26 @@ class NeuralNetwork:
         """fast_path "auto": only in float64, where it matches the plain path to rounding at 1e-15."""
         return self.fast_path is True or (self.fast_path == "auto" and self.dtype == np.float64)
 
-    def _batches(self, X, Y, epoch, span):
-        """The epoch's (X_b, Y_b); on the fast path X_b is the batch's columns of X (slice(None): all)."""
-        m = X.shape[1]
-        if self.batch_size is None or self.batch_size >= m:
-            return [(X, Y)] if span is None else [(slice(None), Y)]
-        if span is None:
-            return random_mini_batches(X, Y, self.batch_size, self.seed + epoch)
-        return [(columns, Y[:, columns]) for columns in mini_batch_columns(m, self.batch_size, self.seed + epoch)]
+    def _runner(self, X, X_val):
+        """How the training loop runs the network: the one place the X^T X fast path is chosen.
+
+        `utils.span.SpanRunner` (the first dense layer through X^T X: a dense network, gd or momentum, fewer
+        examples than features, see `fast_path_applies`) or `utils.layers.stack.StackRunner` (every layer walked).
+        """
+        view = self.stack_.dense_view()
+        if view is not None and self._wants_fast_path():
+            layer_dims, activations, keep_prob = view
+            if fast_path_applies(self.optimizer, layer_dims, X.shape[1], self.epochs, self.batch_size, self.lambd,
+                                 0 if X_val is None else X_val.shape[1]):
+                return SpanRunner(X, self.parameters_["W1"], X_val, activations, self.lambd, keep_prob)
+        return StackRunner(self.stack_, X, X_val, self.lambd)
 
     def _train(self, X, Y, X_val, Y_val, callback):
         m, rng, t = X.shape[1], np.random.default_rng(self.seed), 0
-        span = None
-        if self._wants_fast_path() and fast_path_applies(self.optimizer, self.layer_dims_, m, self.epochs, self.batch_size,
-                                                self.lambd, 0 if X_val is None else X_val.shape[1]):
-            span = prepare_span(X, self.parameters_["W1"], X_val)  # G = X^T X, P = W1_init X, ...
-        p = self.parameters_ if span is None else to_coefficients(self.parameters_, m)  # W1 -> [a | K]
-        state = self._optimizer_state(p)
-        best_cost, best_parameters = math.inf, p
+        runner = self._runner(X, X_val)
+        p, state = runner.start(self.parameters_), self.state_
+        optimizer_state = self._optimizer_state(p)
+        best_cost, best_parameters, best_state = math.inf, p, dict(state)
         epochs = range(self.epochs)
         bar = None
         if self.progress:
@@ -233,24 +251,16 @@ class NeuralNetwork:
             for epoch in epochs:
                 lr = learning_rate_at(self.lr_schedule, self.learning_rate, epoch, self.decay_rate, self.time_interval)
                 total_cost, correct = 0.0, 0
-                for Xb, Yb in self._batches(X, Y, epoch, span):
-                    if span is None:
-                        cost, AL, grads = compute_gradients(Xb, Yb, p, self.activations_, self.lambd,
-                                                            self.keep_prob, rng)
-                    else:
-                        cost, AL, grads = span_gradients(span, Xb, Yb, p, self.activations_, self.lambd,
-                                                         self.keep_prob, rng)
+                for Xb, Yb in runner.batches(Y, self.batch_size, self.seed + epoch):
+                    cost, AL, grads = runner.gradients(Xb, Yb, p, state, rng)  # state: running statistics
                     if not math.isfinite(cost):
                         raise diverged(cost, f"{t} (epoch {epoch})", self.learning_rate)
                     total_cost += cost * Yb.shape[1]
                     correct += _n_correct(AL, Yb)
                     t += 1
-                    p, state = self._step(p, grads, state, t, lr)
-                if span is None:
-                    self.parameters_ = p
-                else:
-                    self._coefficients = (span, p)  # W1 is built only if parameters_ is read
-                self._record(total_cost / m, correct / m, lr, X_val, Y_val, p, span)
+                    p, optimizer_state = self._step(p, grads, optimizer_state, t, lr)
+                self._pending = (runner, p)  # parameters_ is built from p only if it is read
+                self._record(total_cost / m, correct / m, lr, Y_val, runner, p, state)
                 self.n_epochs_ = epoch + 1
                 if self.print_cost and (epoch % 100 == 0 or epoch == self.epochs - 1):
                     print(f"Cost after epoch {epoch}: {total_cost / m}")
@@ -260,7 +270,7 @@ class NeuralNetwork:
                 if self.early_stopping:
                     val_cost = self.history_["val_cost"][-1]
                     if val_cost < best_cost:
-                        best_cost, best_parameters, self.best_epoch_ = val_cost, p, epoch
+                        best_cost, best_parameters, best_state, self.best_epoch_ = val_cost, p, dict(state), epoch
                     elif epoch - self.best_epoch_ >= self.patience:
                         stop = True
                 if callback is not None and callback(epoch, self) is False:
@@ -269,31 +279,28 @@ class NeuralNetwork:
                     break
         if bar is not None:
             bar.close()
-        if self.early_stopping:
-            p = best_parameters  # updates never modify arrays in place: no copy needed
-        self.parameters_ = p if span is None else from_coefficients(span, p)
+        if self.early_stopping:  # updates never modify arrays in place: no copy needed
+            p, state = best_parameters, best_state
+        self.parameters_, self.state_ = runner.parameters(p), state
 
-    def _record(self, cost, train_accuracy, lr, X_val, Y_val, p, span=None):
+    def _record(self, cost, train_accuracy, lr, Y_val, runner, p, state):
         """Append an epoch's numbers to history_; stop with DivergenceError if its cost diverges."""
         h = self.history_
         h["cost"].append(cost)
         h["train_accuracy"].append(train_accuracy)
         h["learning_rate"].append(lr)
-        if X_val is not None:
-            if span is None:
-                AL, caches = L_model_forward_with_dropout(X_val, p, activations=self.activations_, validate=False)
-                ZL = caches[-1][1]
-            else:
-                AL, ZL = span_forward_val(span, p, self.activations_)  # through X^T X_val: no W1 needed
+        if Y_val is not None:
+            AL, ZL = runner.validation(p, state)  # test mode: running statistics, no dropout
             h["val_cost"].append(compute_cost_from_logits(ZL, Y_val))
             h["val_accuracy"].append(_n_correct(AL, Y_val) / Y_val.shape[1])
         check_divergence(cost, self._start_cost, f"epoch {len(h['cost']) - 1}", self.learning_rate)
 
     def _cost(self, X, Y):
-        """The training cost (cross-entropy + L2 term, no dropout) of parameters_ on all of X, Y."""
+        """The training cost (cross-entropy + L2 term) of parameters_ on all of X, Y, in test mode (no dropout;
+        batch normalization with its running statistics)."""
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            _, caches = L_model_forward_with_dropout(X, self.parameters_, activations=self.activations_, validate=False)
-            return compute_cost_from_logits(caches[-1][1], Y, self.parameters_, self.lambd)
+            ZL, _, _ = self.stack_.forward(X, self.parameters_, self.state_)
+            return compute_cost_from_logits(ZL, Y, self.parameters_, self.lambd)
 
     # ------------------------------------------------------------ prediction
 
@@ -305,8 +312,7 @@ class NeuralNetwork:
         """Output-layer probabilities: (1, m) P(y = 1) for a sigmoid output, (C, m) for softmax."""
         self._check_fitted()
         X = check_X(X, self.layer_dims_[0]).astype(self.parameters_["W1"].dtype, copy=False)
-        AL, _ = L_model_forward_with_dropout(X, self.parameters_, activations=self.activations_, validate=False)
-        return AL
+        return self.stack_.predict_proba(X, self.parameters_, self.state_)
 
     def predict(self, X):
         """Predicted class labels, shape (1, m): AL > 0.5 (sigmoid) or argmax over classes (softmax)."""
@@ -342,6 +348,8 @@ class NeuralNetwork:
         if not self.hidden_layers:
             params["activations"] = []  # no hidden layer: the hidden activation is not used
         params["dtype"] = self.dtype.name
+        if self.layers is not None:
+            params["layers"] = [layer.describe() for layer in self.layers]
         return params
 
     def set_params(self, **params):
@@ -371,32 +379,44 @@ class NeuralNetwork:
         history = {name: np.asarray(series, dtype=np.float64)
                    if isinstance(series, list) and len(series) > HISTORY_LIST_LIMIT else series
                    for name, series in self.history_.items()}
-        return save_parameters(path, self.parameters_, activations=self.activations_, n_classes=self.n_classes_,
+        if self.stack_.dense_view() is not None:  # format 1: what the course's functions read
+            return save_parameters(path, self.parameters_, activations=self.activations_, n_classes=self.n_classes_,
+                                   hyperparameters=self.get_params(), history=history, **metadata)
+        return save_parameters(path, {**self.parameters_, **self.state_}, layers=self.stack_.describe(),
+                               activations=self.activations_, n_classes=self.n_classes_,
                                hyperparameters=self.get_params(), history=history, **metadata)
 
     @classmethod
     def load(cls, path):
         """A fitted NeuralNetwork from a file written by `save` (metadata_ holds the extra metadata)."""
-        parameters, metadata = load_parameters(path)
-        dims = layer_dims_of(parameters)
-        activations = resolve_activations(metadata.get("activations"), len(dims) - 1)  # checked by the format
+        arrays, metadata = load_parameters(path)
+        if "layers" in metadata:  # format 2: a stack of layers (checked by the format)
+            stack = Stack(layers_from_descriptions(metadata["layers"]), metadata["layer_dims"][0])
+            structure = {"layers": stack.layers[:-2]}
+        else:  # format 1: a dense network
+            dims = layer_dims_of(arrays)
+            activations = resolve_activations(metadata.get("activations"), len(dims) - 1)
+            stack = Stack.dense(dims, activations)
+            structure = {"hidden_layers": dims[1:-1], "activations": activations[:-1]}
+        parameters, state = stack.split(arrays)
+        dims, activations = stack.layer_dims, stack.activations
         try:
-            model = cls().set_params(hidden_layers=dims[1:-1], activations=activations[:-1], output=activations[-1],
-                                     dtype=parameters["W1"].dtype)
+            model = cls().set_params(**structure, output=activations[-1], dtype=parameters["W1"].dtype)
         except ValueError as error:
             raise ValueError(f"path: {str(path)!r}: these weights cannot be a NeuralNetwork: {error}") from None
         # The recorded hyperparameters are free-form (a file of L_layer_model records num_iterations, a text
         # for the initialisation): those of the constructor whose value it accepts are taken, one by one;
         # the others stay in metadata_["hyperparameters"] only (they do not change a prediction).
         recorded = metadata.get("hyperparameters") or {}
-        fixed = {"hidden_layers", "activations", "output", "dtype"}
+        fixed = {"hidden_layers", "activations", "output", "dtype", "layers"}
         for name in cls._param_names():
             if name in recorded and name not in fixed:
                 try:
                     model.set_params(**{name: recorded[name]})
                 except ValueError:
                     pass
-        model.parameters_, model.layer_dims_, model.activations_ = parameters, dims, list(activations)
+        model.parameters_, model.state_, model.stack_ = parameters, state, stack
+        model.layer_dims_, model.activations_ = dims, list(activations)
         model.output_ = activations[-1]
         model.n_classes_ = metadata.get("n_classes", max(2, dims[-1]))
         model.history_ = {name: series.tolist() if isinstance(series, np.ndarray) else series

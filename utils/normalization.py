@@ -19,6 +19,9 @@ variance, both of which depend on every example), collapses to::
 
     dgamma = sum_i dout * Z_hat           dbeta = sum_i dout                      (n, 1)
     dZ     = 1/m / sqrt(var + eps) * (m dZ_hat - sum_i dZ_hat - Z_hat sum_i dZ_hat * Z_hat)
+           = gamma / (m sqrt(var + eps)) * (m dout - dbeta - Z_hat * dgamma)    (n, m)
+
+(the second line because dZ_hat = gamma * dout, so sum_i dZ_hat = gamma dbeta and sum_i dZ_hat * Z_hat = gamma dgamma).
 
 `batchnorm_backward` is that formula; `batchnorm_backward_graph` walks the graph node by node (the derivation a
 lesson shows) and is tested equal to it. Layer normalization (Ba et al., 2016) normalises each example over its
@@ -55,6 +58,16 @@ def batchnorm_forward(Z, gamma, beta, bn_param):
     mode = bn_param.get("mode")
     if mode not in MODES:
         raise ValueError(f"bn_param['mode']: expected 'train' or 'test', got {mode!r}")
+    if mode == "train" and Z.shape[1] < 2:
+        raise ValueError(f"Z: batch normalization in training needs at least 2 examples in the batch, got "
+                         f"{Z.shape[1]}: a variance over one example is 0")
+    return batchnorm_forward_unchecked(Z, gamma, beta, bn_param)
+
+
+def batchnorm_forward_unchecked(Z, gamma, beta, bn_param):
+    """`batchnorm_forward` without its checks of the arguments (the per-step building block the layer of
+    `utils/layers/batchnorm.py` calls once its inputs are known to be right): the same arithmetic."""
+    mode = bn_param["mode"]
     eps, momentum = bn_param.get("eps", DEFAULT_EPS), bn_param.get("momentum", DEFAULT_MOMENTUM)
     n = Z.shape[0]
     running_mean = bn_param.get("running_mean")
@@ -62,20 +75,23 @@ def batchnorm_forward(Z, gamma, beta, bn_param):
     running_mean = np.zeros((n, 1), Z.dtype) if running_mean is None else running_mean
     running_var = np.zeros((n, 1), Z.dtype) if running_var is None else running_var
     if mode == "train":
-        if Z.shape[1] < 2:
-            raise ValueError(f"Z: batch normalization in training needs at least 2 examples in the batch, got "
-                             f"{Z.shape[1]}: a variance over one example is 0")
-        mu = Z.mean(axis=1, keepdims=True)
-        var = Z.var(axis=1, keepdims=True)
+        m = Z.shape[1]
+        mu = Z.sum(axis=1, keepdims=True)
+        mu *= 1.0 / m                                      # the batch mean of each unit
+        Z_hat = Z - mu                                     # centred here, normalised below (one array)
+        var = np.einsum("ij,ij->i", Z_hat, Z_hat)[:, None]
+        var *= 1.0 / m                                     # the biased variance: 1/m sum (Z - mu)^2
         bn_param["running_mean"] = momentum * running_mean + (1 - momentum) * mu
         bn_param["running_var"] = momentum * running_var + (1 - momentum) * var
     else:
         mu, var = running_mean, running_var
         bn_param.setdefault("running_mean", running_mean)
         bn_param.setdefault("running_var", running_var)
+        Z_hat = Z - mu
     inv_std = 1.0 / np.sqrt(var + eps)
-    Z_hat = (Z - mu) * inv_std
-    out = gamma * Z_hat + beta
+    Z_hat *= inv_std                                       # (Z - mu) / sqrt(var + eps)
+    out = Z_hat * gamma
+    out += beta
     return out, (Z_hat, gamma, inv_std, mode)
 
 
@@ -86,13 +102,14 @@ def batchnorm_backward(dout, cache):
     """
     Z_hat, gamma, inv_std, mode = cache
     m = dout.shape[1]
-    dgamma = np.sum(dout * Z_hat, axis=1, keepdims=True)
-    dbeta = np.sum(dout, axis=1, keepdims=True)
-    dZ_hat = dout * gamma
+    dgamma = np.einsum("ij,ij->i", dout, Z_hat)[:, None]   # sum_i dout * Z_hat
+    dbeta = dout.sum(axis=1, keepdims=True)
     if mode == "test":
-        return dZ_hat * inv_std, dgamma, dbeta
-    dZ = inv_std / m * (m * dZ_hat - np.sum(dZ_hat, axis=1, keepdims=True)
-                        - Z_hat * np.sum(dZ_hat * Z_hat, axis=1, keepdims=True))
+        return dout * (gamma * inv_std), dgamma, dbeta
+    dZ = dout * m
+    dZ -= dbeta
+    dZ -= Z_hat * dgamma
+    dZ *= gamma * inv_std * (1.0 / m)                     # gamma / (m sqrt(var + eps)) (m dout - dbeta - Z_hat dgamma)
     return dZ, dgamma, dbeta
 
 

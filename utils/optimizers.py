@@ -142,45 +142,80 @@ def _no_state(parameters):
     return None
 
 
+# The registry's steps update every trainable array of the dict, whatever its name (W_l, b_l, and the gamma_l,
+# beta_l of batch normalization: `utils.layers`), with the arithmetic of the course-named functions above, which
+# walk W_l, b_l only (tests/test_optimizers.py: the same numbers to the last bit on a dense network). Decoupled
+# weight decay applies to the weights W_l only.
+
+def _zeros_for_each(parameters):
+    """{"d<name>": zeros like the array} for every trainable array: one moment per array."""
+    return {f"d{key}": np.zeros_like(value) for key, value in parameters.items()}
+
+
+def _moments_for_each(parameters):
+    return _zeros_for_each(parameters), _zeros_for_each(parameters)
+
+
 def _gd_step(parameters, grads, state, t, learning_rate, beta=0.9, beta1=0.9, beta2=0.999, epsilon=1e-8,
              weight_decay=0.0):
-    return update_parameters_with_gd(parameters, grads, learning_rate), state
+    return {key: p - learning_rate * grads[f"d{key}"] for key, p in parameters.items()}, state
 
 
 def _momentum_step(parameters, grads, v, t, learning_rate, beta=0.9, beta1=0.9, beta2=0.999, epsilon=1e-8,
                    weight_decay=0.0):
-    return update_parameters_with_momentum(parameters, grads, v, beta, learning_rate)
+    new, v = {}, dict(v)
+    for key, p in parameters.items():
+        d = f"d{key}"
+        v[d] = beta * v[d] + (1 - beta) * grads[d]
+        new[key] = p - learning_rate * v[d]
+    return new, v
 
 
 def _rmsprop_step(parameters, grads, s, t, learning_rate, beta=0.9, beta1=0.9, beta2=0.999, epsilon=1e-8,
                   weight_decay=0.0):
-    return update_parameters_with_rmsprop(parameters, grads, s, beta2, learning_rate, epsilon)
+    new, s = {}, dict(s)
+    for key, p in parameters.items():
+        d = f"d{key}"
+        g = grads[d]
+        s[d] = beta2 * s[d] + (1 - beta2) * (g * g)
+        new[key] = p - learning_rate * g / (np.sqrt(s[d]) + epsilon)
+    return new, s
 
 
 def _adam_step(parameters, grads, state, t, learning_rate, beta=0.9, beta1=0.9, beta2=0.999, epsilon=1e-8,
                weight_decay=0.0):
-    v, s = state
-    parameters, v, s, _, _ = update_parameters_with_adam(parameters, grads, v, s, t, learning_rate, beta1, beta2,
-                                                         epsilon)
-    return parameters, (v, s)
+    if not isinstance(t, (int, np.integer)) or t < 1:
+        raise ValueError(f"t: expected the Adam step count, an integer >= 1, got {t!r}")
+    v, s = dict(state[0]), dict(state[1])
+    c1, c2 = 1 - beta1 ** t, 1 - beta2 ** t
+    new = {}
+    for key, p in parameters.items():
+        d = f"d{key}"
+        g = grads[d]
+        v[d] = beta1 * v[d] + (1 - beta1) * g
+        s[d] = beta2 * s[d] + (1 - beta2) * (g * g)
+        new[key] = p - learning_rate * (v[d] / c1) / (np.sqrt(s[d] / c2) + epsilon)
+    return new, (v, s)
 
 
 def _adamw_step(parameters, grads, state, t, learning_rate, beta=0.9, beta1=0.9, beta2=0.999, epsilon=1e-8,
                 weight_decay=0.0):
-    v, s = state
-    parameters, v, s, _, _ = update_parameters_with_adamw(parameters, grads, v, s, t, learning_rate, beta1, beta2,
-                                                          epsilon, weight_decay)
-    return parameters, (v, s)
+    new, state = _adam_step(parameters, grads, state, t, learning_rate, beta, beta1, beta2, epsilon)
+    if weight_decay:
+        for key in parameters:
+            if key.startswith("W"):
+                new[key] = new[key] - learning_rate * weight_decay * parameters[key]
+    return new, state
 
 
 #: name -> `Optimizer` (init, step). Its keys are the optimizer names every ``optimizer=`` argument accepts.
 #: A new rule is one step function with the signature above and one line here (AdamW was added that way).
 OPTIMIZERS = {
     "gd": Optimizer(_no_state, _gd_step),
-    "momentum": Optimizer(initialize_velocity, _momentum_step),
-    "rmsprop": Optimizer(initialize_rmsprop, _rmsprop_step),
-    "adam": Optimizer(initialize_adam, _adam_step),
-    "adamw": Optimizer(initialize_adam, _adamw_step),
+    "momentum": Optimizer(_zeros_for_each, _momentum_step),
+    "rmsprop": Optimizer(_zeros_for_each, _rmsprop_step),
+    "adam": Optimizer(_moments_for_each, _adam_step),
+    "adamw": Optimizer(_moments_for_each, _adamw_step),
 }
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from .deep import L_model_forward, layer_dims_of
-from .parameters_file import (FORMAT_VERSION, check_save_path, check_weights, encode_metadata,
+from .parameters_file import (DENSE_FORMAT_VERSION, FORMAT_VERSION, stack_of, check_save_path, check_weights, encode_metadata,
                               read_parameters_file, write_atomically)
 from .paths import retrain_requested
 from .preprocessing import preprocess_images
@@ -42,13 +42,21 @@ def save_parameters(path, parameters, **metadata):
     metadata: any JSON-compatible values and numpy arrays, e.g.
     activations=[...], preprocessing={...}, dataset="catvnoncat",
     accuracies={"train": 0.98, "test": 0.8}, history={...}.
+    layers=[...] (the network's `utils.layers`, or their descriptions) writes format_version 2: `parameters`
+    then holds every array those layers imply (W_l, b_l, gamma_l, beta_l, running_mean_l, running_var_l).
     The format version, layer_dims and the library version are added; all of
     it is checked against the file format before anything is written.
     Returns the Path written.
     """
-    arrays = check_weights(parameters)
-    metadata = {"format_version": FORMAT_VERSION, "layer_dims": layer_dims_of(arrays),
-                "version": _library_version(), **metadata}
+    layers = metadata.get("layers")
+    arrays = check_weights(parameters, layers)
+    if layers is None:  # a dense network: format 1, which earlier copies of the course read too
+        metadata = {"format_version": DENSE_FORMAT_VERSION, "layer_dims": layer_dims_of(arrays),
+                    "version": _library_version(), **metadata}
+    else:  # a stack of layers (utils.layers): format 2, the layers as their JSON descriptions
+        stack = stack_of(layers, arrays["W1"].shape[1], "layers")
+        metadata = {"format_version": FORMAT_VERSION, "layer_dims": stack.layer_dims, "version": _library_version(),
+                    **metadata, "layers": stack.describe()}
     arrays.update(encode_metadata(metadata, arrays))
     path = check_save_path(path)  # after the contents: a bad argument is named before a bad destination
     write_atomically(path, lambda file: np.savez(file, **arrays))
@@ -129,7 +137,8 @@ def predict_images(images, parameters, metadata):
 
     Applies the recorded `metadata["preprocessing"]` with
     `utils.preprocessing.preprocess_images`, then the forward pass with the
-    recorded activations. A softmax network returns the (C, m) probabilities.
+    recorded activations (a format 2 file: its layers, in test mode). A softmax network returns the (C, m)
+    probabilities.
     """
     if not isinstance(metadata.get("preprocessing"), dict):
         raise ValueError(f"metadata: expected a 'preprocessing' entry, got keys {sorted(metadata)}")
@@ -142,8 +151,13 @@ def predict_images(images, parameters, metadata):
                          "to these parameters")
     X = preprocess_images(images, recipe, dtype=parameters["W1"].dtype)
     with np.errstate(all="ignore"):  # an overflow is reported below, as an error
-        AL, caches = L_model_forward(X, parameters, metadata.get("activations"))
-    check_predictions(AL, caches[-1][1])
+        if "layers" in metadata:  # format 2: a stack of layers, in test mode (running statistics)
+            stack = stack_of(metadata["layers"], n_x)
+            ZL, AL, _ = stack.forward(X, *stack.split(parameters))
+        else:
+            AL, caches = L_model_forward(X, parameters, metadata.get("activations"))
+            ZL = caches[-1][1]
+    check_predictions(AL, ZL)
     return AL[0] if AL.shape[0] == 1 else AL
 
 

@@ -4,6 +4,8 @@
 layer l = 1..L passes on: its activations A_l (n_l, m) and the gradient of its
 weights dW_l (n_l, n_{l-1}). Their spread per layer shows vanishing (shrinking
 layer after layer) or exploding (growing) signals at initialisation.
+`gradient_sizes` measures the same for any `NeuralNetwork` (batch normalization
+included) at any point of its training: the size of each dense layer's dW_l.
 
 `pixel_permutation`, `permute_inputs` and `permute_first_layer` reorder the n_x
 inputs of every example with one fixed permutation p, and the columns of W1 the
@@ -36,6 +38,22 @@ def layer_signals(parameters, X, Y, activations=None):
     grads = L_model_backward(AL, Y, caches, activations)
     A = [caches[l][0][0] for l in range(1, L)] + [AL]      # the input of layer l + 1 is A_l
     return {"A": A, "dW": [grads[f"dW{l}"] for l in range(1, L + 1)]}
+
+
+def gradient_sizes(model, X, labels):
+    """The root-mean-square of dJ/dW_l for every dense layer l = 1..L of a fitted `NeuralNetwork`: (L,).
+
+    One training-mode pass of X (n_0, m) with labels (m,) or (1, m) in 0..C-1 (batch normalization with the
+    batch's statistics, its running statistics left as they are; no L2 term; dropout masks from seed 0):
+    sqrt(mean(dW_l ** 2)). Called after every epoch (`fit`'s callback), it shows the signals during training.
+    """
+    from .costs import one_hot
+    model._check_fitted()
+    X = check_X(X, model.layer_dims_[0]).astype(model.parameters_["W1"].dtype, copy=False)
+    labels = np.asarray(labels).reshape(-1)
+    Y = labels.reshape(1, -1) if model.output_ == "sigmoid" else one_hot(labels, model.n_classes_)
+    _, _, grads = model.stack_.gradients(X, Y.astype(X.dtype), model.parameters_, dict(model.state_), rng=0)
+    return np.array([np.sqrt(np.mean(grads[f"dW{l}"] ** 2)) for l in range(1, len(model.layer_dims_))])
 
 
 def pixel_permutation(n_x, seed=0):

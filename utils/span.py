@@ -252,6 +252,35 @@ def train_span(X, Y, parameters, activations, learning_rate=0.0075, epochs=3000,
     return from_coefficients(span, coefficients), history
 
 
-__all__ = ["fast_path_applies", "prepare_span", "to_coefficients", "from_coefficients", "span_gradients",
+__all__ = ["SpanRunner", "fast_path_applies", "prepare_span", "to_coefficients", "from_coefficients", "span_gradients",
            "span_forward_val", "mini_batch_columns", "train_span", "first_layer_squared_norm",
            "first_layer_logits"]
+
+
+class SpanRunner:
+    """`utils.layers.stack.StackRunner`'s questions answered for a dense network trained through X^T X.
+
+    The optimiser updates the coefficients Theta = [a | K] in place of W1; batches are column indices of X;
+    W1 = a W1_init + K X^T is built only by `parameters`.
+    """
+
+    def __init__(self, X, W1_init, X_val, activations, lambd=0.0, keep_prob=1.0):
+        self.span = prepare_span(X, W1_init, X_val)
+        self.m, self.activations, self.lambd, self.keep_prob = X.shape[1], activations, lambd, keep_prob
+
+    def start(self, params):
+        return to_coefficients(params, self.m)
+
+    def batches(self, Y, batch_size, seed):
+        if batch_size is None or batch_size >= self.m:
+            return [(slice(None), Y)]
+        return [(columns, Y[:, columns]) for columns in mini_batch_columns(self.m, batch_size, seed)]
+
+    def gradients(self, columns, Yb, p, state, rng):
+        return span_gradients(self.span, columns, Yb, p, self.activations, self.lambd, self.keep_prob, rng)
+
+    def validation(self, p, state):
+        return span_forward_val(self.span, p, self.activations)
+
+    def parameters(self, p):
+        return from_coefficients(self.span, p)

@@ -209,6 +209,8 @@ def check_hyperparameters(params):
     (one name per hidden layer). Every refusal is a ValueError naming the argument.
     """
     checked = dict(params)
+    if params.get("layers") is not None:
+        return _check_layers(checked)
     hidden = check_hidden_layers(params["hidden_layers"])
     activations = params["activations"]
     if isinstance(activations, str):
@@ -223,10 +225,33 @@ def check_hyperparameters(params):
                          f"(one per hidden layer), got {names}")
     for name in names:
         check_choice(name, tuple(ACTIVATIONS), "activations")
-    checked.update(check_arguments(**{name: params[name] for name in _CHECKED_BY_NAME}))
-    checked.update(hidden_layers=hidden, activations=activations, _hidden_activations=names,
-                   output=check_choice(params["output"], OUTPUTS, "output"),
-                   fast_path=check_fast_path(params["fast_path"]))
+    checked.update(hidden_layers=hidden, activations=activations, _hidden_activations=names)
+    return _check_training_settings(checked)
+
+
+def _check_layers(checked):
+    """`layers` given: a list of `utils.layers` (or descriptions) starting with a Dense layer; hidden_layers is
+    read off it, activations are its Activation layers, dropout its Dropout layers (keep_prob stays 1)."""
+    from ..layers import Dense, layers_from_descriptions
+    from ..layers.stack import resolve_bias
+    checked = _check_training_settings(checked)
+    layers = resolve_bias(layers_from_descriptions(checked["layers"]))
+    if not layers or not isinstance(layers[0], Dense):
+        raise ValueError(f"layers: expected the hidden layers as a list starting with a Dense layer, e.g. "
+                         f"[Dense(64), BatchNorm(), Activation('relu')], got {[layer.kind for layer in layers]}")
+    if checked["keep_prob"] != 1:
+        raise ValueError(f"keep_prob: expected 1 with layers=[...] (put Dropout({checked['keep_prob']}) layers in the "
+                         f"list where units are dropped), got {checked['keep_prob']!r}")
+    hidden = [layer.units for layer in layers if isinstance(layer, Dense)]
+    checked.update(layers=layers, hidden_layers=check_hidden_layers(hidden), _hidden_activations=None)
+    return checked
+
+
+def _check_training_settings(checked):
+    """The arguments every network shares: numbers by name, output, fast_path, weight decay, dtype, seed."""
+    checked.update(check_arguments(**{name: checked[name] for name in _CHECKED_BY_NAME}))
+    checked.update(output=check_choice(checked["output"], OUTPUTS, "output"),
+                   fast_path=check_fast_path(checked["fast_path"]))
     if checked["weight_decay"] and checked["optimizer"] != "adamw":
         raise ValueError(f"weight_decay: expected 0 unless optimizer='adamw' (decoupled weight decay is AdamW's; "
                          f"with the other optimisers use lambd, the L2 term), got weight_decay="

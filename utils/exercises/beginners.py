@@ -13,7 +13,7 @@ dropout mask cast to int, an unseeded randn, `caches[l]` off by one, L = len(par
 
 Exception: the entries of chapter 2's forward_propagation, backward_propagation and nn_model, of project.ipynb's
 gradient_check_n and of chapter 4's L_model_forward_with_dropout, L_model_backward_with_regularization and
-train_mini_batch_adam were
+train_mini_batch_adam, and of chapter 6's batchnorm_forward and batchnorm_backward were
 written in the same session as those exercises' hints, and two hints of nn_model (n_y from the wrong axis, a `return` inside the
 loop) were added after reading them: for those three exercises the share is not a blind estimate.
 """
@@ -468,6 +468,88 @@ def softmax_cross_entropy_backward(Z, Y):
 def softmax_cross_entropy_backward(Z, Y):
     E = np.exp(Z - np.max(Z, axis=0))
     return E / np.sum(E, axis=0) - Y
+"""),
+    ],
+    "batchnorm_forward": [
+        ("np.std instead of the variance under the square root", """
+def batchnorm_forward(Z, gamma, beta, bn_param):
+    mode, eps, momentum = bn_param["mode"], bn_param.get("eps", 1e-5), bn_param.get("momentum", 0.9)
+    n = Z.shape[0]
+    running_mean = bn_param.get("running_mean", np.zeros((n, 1)))
+    running_var = bn_param.get("running_var", np.zeros((n, 1)))
+    if mode == "train":
+        mu, var = Z.mean(axis=1, keepdims=True), Z.var(axis=1, keepdims=True)
+        bn_param["running_mean"] = momentum * running_mean + (1 - momentum) * mu
+        bn_param["running_var"] = momentum * running_var + (1 - momentum) * var
+    else:
+        mu, var = running_mean, running_var
+    inv_std = 1 / (np.sqrt(var) + eps)
+    Z_hat = (Z - mu) * inv_std
+    return gamma * Z_hat + beta, (Z_hat, gamma, inv_std, mode)
+"""),
+        ("the running statistics updated in test mode too", """
+def batchnorm_forward(Z, gamma, beta, bn_param):
+    mode, eps, momentum = bn_param["mode"], bn_param.get("eps", 1e-5), bn_param.get("momentum", 0.9)
+    n = Z.shape[0]
+    mu, var = Z.mean(axis=1, keepdims=True), Z.var(axis=1, keepdims=True)
+    bn_param["running_mean"] = momentum * bn_param.get("running_mean", np.zeros((n, 1))) + (1 - momentum) * mu
+    bn_param["running_var"] = momentum * bn_param.get("running_var", np.zeros((n, 1))) + (1 - momentum) * var
+    if mode == "test":
+        mu, var = bn_param["running_mean"], bn_param["running_var"]
+    inv_std = 1 / np.sqrt(var + eps)
+    Z_hat = (Z - mu) * inv_std
+    return gamma * Z_hat + beta, (Z_hat, gamma, inv_std, mode)
+"""),
+        ("the mean over the whole batch, not per unit", """
+def batchnorm_forward(Z, gamma, beta, bn_param):
+    mode, eps, momentum = bn_param["mode"], bn_param.get("eps", 1e-5), bn_param.get("momentum", 0.9)
+    n = Z.shape[0]
+    running_mean = bn_param.get("running_mean", np.zeros((n, 1)))
+    running_var = bn_param.get("running_var", np.zeros((n, 1)))
+    if mode == "train":
+        mu, var = np.mean(Z), np.var(Z)
+        bn_param["running_mean"] = momentum * running_mean + (1 - momentum) * mu
+        bn_param["running_var"] = momentum * running_var + (1 - momentum) * var
+    else:
+        mu, var = running_mean, running_var
+    inv_std = 1 / np.sqrt(var + eps)
+    Z_hat = (Z - mu) * inv_std
+    return gamma * Z_hat + beta, (Z_hat, gamma, inv_std, mode)
+"""),
+    ],
+    "batchnorm_backward": [
+        ("np.mean instead of the sums", """
+def batchnorm_backward(dout, cache):
+    Z_hat, gamma, inv_std, mode = cache
+    m = dout.shape[1]
+    dgamma = np.mean(dout * Z_hat, axis=1, keepdims=True)
+    dbeta = np.mean(dout, axis=1, keepdims=True)
+    if mode == "test":
+        return dout * gamma * inv_std, dgamma, dbeta
+    dZ = gamma * inv_std / m * (m * dout - dbeta - Z_hat * dgamma)
+    return dZ, dgamma, dbeta
+"""),
+        ("equivalent: the formula as dout - mean(dout) - Z_hat * mean(dout * Z_hat)", """
+def batchnorm_backward(dout, cache):
+    Z_hat, gamma, inv_std, mode = cache
+    dgamma = np.sum(dout * Z_hat, axis=1, keepdims=True)
+    dbeta = np.sum(dout, axis=1, keepdims=True)
+    if mode == "test":
+        return dout * gamma * inv_std, dgamma, dbeta
+    dZ = gamma * inv_std * (dout - dout.mean(axis=1, keepdims=True)
+                            - Z_hat * (dout * Z_hat).mean(axis=1, keepdims=True))
+    return dZ, dgamma, dbeta
+"""),
+        ("gamma and beta swapped in the returned gradients", """
+def batchnorm_backward(dout, cache):
+    Z_hat, gamma, inv_std, mode = cache
+    m = dout.shape[1]
+    dgamma = np.sum(dout * Z_hat, axis=1, keepdims=True)
+    dbeta = np.sum(dout, axis=1, keepdims=True)
+    if mode == "test":
+        return dout * gamma * inv_std, dbeta, dgamma
+    dZ = gamma * inv_std / m * (m * dout - dbeta - Z_hat * dgamma)
+    return dZ, dbeta, dgamma
 """),
     ],
     "l2_cost": [

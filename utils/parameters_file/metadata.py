@@ -12,11 +12,11 @@ import numpy as np
 
 from ..deep import resolve_activations
 from ..preprocessing import SCALINGS
-from .schema import (ARRAY_PREFIX, ARRAY_REF, FORMAT_VERSION, LAYER_KINDS, MAX_ARCHIVE_BYTES, MAX_MEMBERS, MAX_METADATA_CHARS,
-                     MAX_METADATA_DEPTH, METADATA_ARRAY_KINDS, METADATA_KEY, PREPROCESSING_SCHEMA, SCHEMA,
-                     EXPECTED_ACCURACY_SCHEMA, RENAMED_KEYS,
+from .schema import (ARRAY_PREFIX, ARRAY_REF, DENSE_FORMAT_VERSION, LAYER_KINDS, MAX_ARCHIVE_BYTES,  # noqa: F401
+                     MAX_MEMBERS, MAX_METADATA_CHARS, MAX_METADATA_DEPTH, METADATA_ARRAY_KINDS, METADATA_KEY,
+                     PREPROCESSING_SCHEMA, READABLE_VERSIONS, SCHEMA, EXPECTED_ACCURACY_SCHEMA, RENAMED_KEYS,
                      ParametersFileError, _fail, _is_real_float, _json_type, _where, check_output_layer,
-                     check_weight_members)
+                     check_stack_members, check_weight_members, stack_of)
 
 
 # ------------------------------------------------------------------ metadata: encoding (save)
@@ -162,18 +162,46 @@ def check_metadata(tree, members: dict) -> None:
         _fail(f"metadata: expected a JSON object (dict), got {_json_type(tree)}")
     _check_references(tree, members, ())
     _check_fields(tree, SCHEMA, ())
-    version = tree.get("format_version", FORMAT_VERSION)
-    if version != FORMAT_VERSION:
-        _fail(f"metadata['format_version']: this version of utils reads format_version {FORMAT_VERSION}, got "
-              f"{version}; update the project (git pull) to read this file")
+    version = tree.get("format_version", DENSE_FORMAT_VERSION)
+    if version not in READABLE_VERSIONS:
+        _fail(f"metadata['format_version']: this version of utils reads format_version "
+              f"{' or '.join(map(str, READABLE_VERSIONS))}, got {version}; update the project (git pull) to read "
+              "this file")
+    if (version == 2) != ("layers" in tree):
+        _fail("metadata['layers']: expected in a format_version 2 file and only there (format 1 is a dense network "
+              f"described by layer_dims and activations), got format_version {version} "
+              f"{'with' if 'layers' in tree else 'without'} layers")
+    if version == 2:
+        _check_stack(tree, members)
+    else:
+        _check_dense(tree, members)
+    _check_classes(tree, tree["layer_dims"][-1])
+    _check_numbers(tree)
+    _check_expected_accuracy(tree.get("expected_accuracy"))
+
+
+def _check_stack(tree: dict, members: dict) -> None:
+    """Format 2: the layers make a classifier whose arrays are the members, whose dense sizes are layer_dims."""
+    dims = _check_layer_dims(tree["layer_dims"])
+    stack = stack_of(tree["layers"], dims[0])
+    if stack.layer_dims != list(dims):
+        _fail(f"metadata['layer_dims']: expected {stack.layer_dims}, the inputs and the dense layers' units of "
+              f"metadata['layers'], got {_short(dims)}")
+    check_stack_members(stack, members)
+    if tree.get("activations") is not None and tree["activations"] != stack.activations:
+        _fail(f"metadata['activations']: expected the activation layers' names {stack.activations}, got "
+              f"{_short(tree['activations'])}")
+    check_output_layer(dims[-1], stack.activations[-1], "metadata['layers'] (the last activation)")
+    _check_preprocessing(tree.get("preprocessing"), dims[0], members)
+
+
+def _check_dense(tree: dict, members: dict) -> None:
+    """Format 1: W_l, b_l of layer_dims, the activations, the preprocessing."""
     dims = _check_layer_dims(tree["layer_dims"])
     kinds = _check_layer_kinds(tree.get("layer_kinds"), len(dims) - 1)
     check_weight_members(dims, kinds, members)
     _check_activations(tree.get("activations"), len(dims) - 1, dims[-1])
     _check_preprocessing(tree.get("preprocessing"), dims[0], members)
-    _check_classes(tree, dims[-1])
-    _check_numbers(tree)
-    _check_expected_accuracy(tree.get("expected_accuracy"))
 
 
 def _check_references(node, members: dict, path: tuple) -> None:

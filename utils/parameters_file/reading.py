@@ -9,7 +9,7 @@ from pathlib import Path
 from .. import npz
 from .metadata import (array_references, check_metadata, check_metadata_arrays, parse_metadata, rename_old_keys,
                        resolve_arrays)
-from .schema import (ARRAY_PREFIX, MAX_ARCHIVE_BYTES, MAX_METADATA_CHARS, MAX_MEMBERS, METADATA_KEY,
+from .schema import (ARRAY_PREFIX, MAX_ARCHIVE_BYTES, MAX_METADATA_CHARS, MAX_MEMBERS, METADATA_KEY, STACK_MEMBER,
                      ParametersFileError, _fail, check_weight_values)
 
 # ------------------------------------------------------------------ reading a file
@@ -50,7 +50,7 @@ def _read_archive(archive: zipfile.ZipFile):
     members = list_members(archive)
     text = _read_metadata_text(archive, members[METADATA_KEY])
     tree = parse_metadata(text)
-    wanted = [n for n in members if n[0] in "Wb"] + [n for n in array_references(tree) if n in members]
+    wanted = [n for n in members if STACK_MEMBER.fullmatch(n)] + [n for n in array_references(tree) if n in members]
     headers = {name: read_header(archive, members[name]) for name in dict.fromkeys(wanted)}
     check_metadata(tree, {name: (h.shape, h.dtype) for name, h in headers.items()})
     arrays = {name: read_member(archive, members[name]) for name in headers}
@@ -61,7 +61,7 @@ def _read_archive(archive: zipfile.ZipFile):
     return parameters, metadata
 
 
-_MEMBER = re.compile(r"(?P<name>[Wb][1-9][0-9]*|__metadata__|meta\..+)\.npy", re.S)
+_MEMBER = re.compile(rf"(?P<name>{STACK_MEMBER.pattern}|__metadata__|meta\..+)\.npy", re.S)
 
 
 def list_members(archive: zipfile.ZipFile) -> dict:

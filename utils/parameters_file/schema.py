@@ -9,7 +9,11 @@ import numpy as np
 
 from ..npz import ArchiveError
 
-FORMAT_VERSION = 1
+#: The newest format: 2 describes the network as a list of layers (`utils.layers`) in metadata["layers"]. A dense
+#: network is still written as format 1 (`DENSE_FORMAT_VERSION`), which every earlier copy of the course reads.
+FORMAT_VERSION = 2
+DENSE_FORMAT_VERSION = 1
+READABLE_VERSIONS = (1, 2)
 METADATA_KEY = "__metadata__"
 ARRAY_PREFIX = "meta."
 ARRAY_REF = "__array__"
@@ -69,10 +73,14 @@ class Field:
     required: bool = False
 
 
-#: The metadata schema, format_version 1. Types: "int", "number" (int or float), "str", "list",
+#: The metadata schema, format_versions 1 and 2. Types: "int", "number" (int or float), "str", "list",
 #: "dict", "null", "array" (a numpy array stored as a meta.* member). Other keys are free-form.
 SCHEMA = {
-    "format_version": Field(("int",), "1; files written before it was recorded have none and are read as 1"),
+    "format_version": Field(("int",), "1 (a dense network) or 2 (with 'layers'); files written before it was "
+                                      "recorded have none and are read as 1"),
+    "layers": Field(("list",), "format 2 only: the network's layers in order, each {'kind': a utils.layers.LAYERS "
+                               "name, its settings}; the arrays are named by the dense layer they follow: W3, b3, "
+                               "gamma3, beta3, running_mean3, running_var3"),
     "layer_dims": Field(("list",), "[n_0, n_1, ..., n_L], positive integers matching the weight shapes", True),
     "layer_kinds": Field(("list", "null"), "one LAYER_KINDS name per layer; absent: every layer is dense"),
     "version": Field(("str",), "the utils version that wrote the file"),
@@ -144,12 +152,62 @@ def _is_real_float(dtype: np.dtype) -> bool:
 
 # ------------------------------------------------------------------ weights
 
-def check_weights(parameters) -> dict:
+#: The members of a format 2 file that are arrays of the network (trainable or running statistics).
+STACK_MEMBER = re.compile(r"(?:W|b|gamma|beta|running_mean|running_var)[1-9][0-9]*")
+
+
+def stack_of(layers, n_x: int, where: str = "metadata['layers']"):
+    """The `utils.layers.Stack` a format 2 file's layers describe, or ParametersFileError naming what is wrong."""
+    from ..layers import Stack, layers_from_descriptions
+    try:
+        return Stack(layers_from_descriptions(layers, where), n_x)
+    except ValueError as error:
+        message = str(error)
+        _fail(message if message.startswith(where) else f"{where}: {message}")
+
+
+def check_stack_members(stack, members: dict, where: str = "file") -> None:
+    """Every array the stack's layers imply is there, real floating point, of its shape; no extra array."""
+    expected = {**stack.parameter_shapes(), **stack.state_shapes()}
+    for name, shape in expected.items():
+        if name not in members:
+            _fail(f"{where}: missing {name}: the layers {[layer.kind for layer in stack.layers]} need "
+                  f"{sorted(expected)}; save the complete parameters (and state) dict")
+        found, dtype = members[name]
+        label = f"{where}['{name}']" if where == "parameters" else name
+        if not _is_real_float(np.dtype(dtype)):
+            _fail(f"{label}: expected real floating-point arrays ({', '.join(WEIGHT_DTYPES)}), got dtype "
+                  f"{np.dtype(dtype)}; convert with .astype(np.float32)")
+        if tuple(found) != tuple(shape):
+            _fail(f"{label}: expected shape {tuple(shape)} from the layers, found shape {tuple(found)}; the "
+                  "arrays and the recorded layers disagree")
+    extra = sorted(n for n in members if STACK_MEMBER.fullmatch(n) and n not in expected)
+    if extra:
+        _fail(f"{where}: unexpected arrays {extra}: the layers need {sorted(expected)}")
+
+
+def check_weights(parameters, layers=None) -> dict:
     """Check a parameters dict before saving; return its arrays {"W1": ..., "b1": ..., ...}.
 
     Exactly the keys W1, b1, ..., WL, bL; real floating-point arrays (float16/32/64)
     with W_l (n_l, n_{l-1}) and b_l (n_l, 1); finite, |w| <= MAX_ABS_WEIGHT.
+    With `layers` (format 2), exactly the arrays those layers imply (`check_stack_members`).
     """
+    if layers is not None:
+        if not isinstance(parameters, dict) or "W1" not in parameters:
+            _fail(f"parameters: expected a dict with W1 and the arrays of the layers, got "
+                  f"{sorted(map(str, parameters)) if isinstance(parameters, dict) else type(parameters).__name__}")
+        arrays = {str(name): _as_array(value, f"parameters['{name}']") for name, value in parameters.items()}
+        if arrays["W1"].ndim != 2:
+            _fail(f"parameters['W1']: expected a 2-D array (n_1, n_0), got shape {arrays['W1'].shape}")
+        stack = stack_of(layers, arrays["W1"].shape[1], "layers")
+        unknown = sorted(n for n in arrays if not STACK_MEMBER.fullmatch(n))
+        if unknown:
+            _fail(f"parameters: unexpected keys {unknown}; the layers need "
+                  f"{sorted({**stack.parameter_shapes(), **stack.state_shapes()})}")
+        check_stack_members(stack, {k: (a.shape, a.dtype) for k, a in arrays.items()}, "parameters")
+        check_weight_values(arrays)
+        return arrays
     if not isinstance(parameters, dict) or "W1" not in parameters:
         got = sorted(map(str, parameters)) if isinstance(parameters, dict) else type(parameters).__name__
         _fail(f"parameters: expected a dict with keys W1, b1, ..., WL, bL, got {got}")
@@ -198,7 +256,8 @@ def check_weight_members(layer_dims, layer_kinds, members: dict, where: str = "f
         if tuple(found) != tuple(shape):
             _fail(f"{label}: expected shape {tuple(shape)} from layer_dims {list(layer_dims)}, found shape "
                   f"{tuple(found)}; the weights and the recorded layer sizes disagree")
-    extra = sorted(n for n in members if re.fullmatch(r"[Wb][0-9]+", n) and n not in expected)
+    extra = sorted(n for n in members if (re.fullmatch(r"[Wb][0-9]+", n) or STACK_MEMBER.fullmatch(n))
+                   and n not in expected)
     if extra:
         _fail(f"{where}: unexpected weights {extra}: layer_dims {list(layer_dims)} has {len(kinds)} layers")
 

@@ -1,0 +1,69 @@
+"""Layers: a network as an ordered list of them (`Stack`), one module per kind, and the registry `LAYERS`.
+
+| kind | module | trainable | state |
+|---|---|---|---|
+| "dense" | `dense.py` | W (n_l, n_{l-1}), b (n_l, 1) | |
+| "activation" | `activation.py` | | |
+| "dropout" | `dropout.py` | | |
+| "batchnorm" | `batchnorm.py` | gamma, beta (n_l, 1) | running_mean, running_var (n_l, 1) |
+| "layernorm" | `batchnorm.py` | gamma, beta (n_l, 1) | |
+
+A new kind is a frozen dataclass on `Layer` (base.py: its settings, shapes, forward, backward) in its own module
+and one line in `LAYERS`; `Stack`, `NeuralNetwork`'s training loop, the parameters file and `predict` need no
+change (tests/test_layers.py gradient-checks every registered kind).
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+from .activation import Activation
+from .base import Layer
+from .batchnorm import BatchNorm, LayerNorm
+from .dense import Dense
+from .dropout import Dropout
+from .stack import Stack
+
+#: kind -> layer class; `from_description` reads a parameters file's layers through it.
+LAYERS = {cls.kind: cls for cls in (Dense, Activation, Dropout, BatchNorm, LayerNorm)}
+
+
+def hidden_block(width, activation="relu", batchnorm=False, depth=1):
+    """`depth` hidden layers of `width` units: Dense(width) [-> BatchNorm()] -> Activation(activation), repeated.
+
+    With batchnorm the dense layers have no bias (the stack drops it: BatchNorm's beta takes its place).
+    """
+    one = [Dense(width), *([BatchNorm()] if batchnorm else []), Activation(activation)]
+    return one * depth
+
+
+def from_description(description, where="layers"):
+    """A layer from its JSON description {"kind": ..., settings} (what `Layer.describe` writes), or a Layer as is."""
+    if isinstance(description, Layer):
+        return description
+    if not isinstance(description, dict) or description.get("kind") not in LAYERS:
+        kind = description.get("kind") if isinstance(description, dict) else description
+        raise ValueError(f"{where}: expected a layer (Dense(64), BatchNorm(), ...) or its description "
+                         f"{{'kind': one of {sorted(LAYERS)}, ...}}, got {kind!r}")
+    cls = LAYERS[description["kind"]]
+    settings = {k: v for k, v in description.items() if k != "kind"}
+    allowed = {f.name for f in fields(cls)}
+    unknown = sorted(set(settings) - allowed)
+    if unknown:
+        raise ValueError(f"{where}: a {description['kind']!r} layer has the settings {sorted(allowed)}, got "
+                         f"unknown {unknown}")
+    try:
+        return cls(**settings)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{where}: {error}") from None
+
+
+def layers_from_descriptions(descriptions, where="layers"):
+    """A list of layers from a list of descriptions or layers."""
+    if isinstance(descriptions, (str, bytes, dict)) or not hasattr(descriptions, "__iter__"):
+        raise ValueError(f"{where}: expected a list of layers, got {type(descriptions).__name__}")
+    return [from_description(d, f"{where}[{i}]") for i, d in enumerate(descriptions)]
+
+
+__all__ = ["Layer", "Dense", "Activation", "Dropout", "BatchNorm", "LayerNorm", "Stack", "LAYERS", "hidden_block",
+           "from_description", "layers_from_descriptions"]
