@@ -247,7 +247,18 @@ def batchnorm_backward(dout, cache, mean_term=True, variance_term=True, test_bra
     return gamma * inv_std / m * inner, dgamma, dbeta
 
 
-SOLUTIONS.update(batchnorm_forward=batchnorm_forward, batchnorm_backward=batchnorm_backward)
+def layernorm_forward(Z, gamma, beta, ln_param=None, axis=0, ddof=0, with_eps=True):
+    """A learner's layer normalization, with switches for the typical mistakes."""
+    eps = (1e-5 if ln_param is None else ln_param.get("eps", 1e-5)) if with_eps else 0.0
+    mu = np.mean(Z, axis=axis, keepdims=True)
+    var = np.var(Z, axis=axis, keepdims=True, ddof=ddof)
+    inv_std = 1 / np.sqrt(var + eps)
+    Z_hat = (Z - mu) * inv_std
+    return gamma * Z_hat + beta, (Z_hat, gamma, inv_std)
+
+
+SOLUTIONS.update(batchnorm_forward=batchnorm_forward, batchnorm_backward=batchnorm_backward,
+                 layernorm_forward=layernorm_forward)
 
 
 def _as_learner(fn):
@@ -639,6 +650,13 @@ MISTAKES = {
         (lambda dout, cache: batchnorm_backward(dout, cache, test_branch=False), "in test mode the statistics are"),
         (lambda dout, cache: batchnorm_backward(dout, cache, axis=0), "sum over the m examples, axis=1"),
         (lambda dout, cache: batchnorm_backward(dout, (*cache[:3], "test")), "treats them as constants"),
+    ],
+    "layernorm_forward": [
+        (lambda Z, g, b, p=None: layernorm_forward(Z, g, b, p, axis=1), "that is batch normalization"),
+        (lambda Z, g, b, p=None: layernorm_forward(Z, g, b, p, ddof=1), "the variance is the biased one"),
+        (lambda Z, g, b, p=None: layernorm_forward(Z, g, b, p, with_eps=False), "add eps inside the square root"),
+        (lambda Z, g, b, p=None: (layernorm_forward(Z, g, b, p)[1][0], layernorm_forward(Z, g, b, p)[1]),
+         "scale and shift the normalised values"),
     ],
     "softmax_cross_entropy_backward": [
         (lambda Z, Y: Y - softmax(Z)[0], "not Y - A"),

@@ -12,7 +12,7 @@ from utils.initializers import initialize_parameters_deep
 from utils.layers import (LAYERS, Activation, BatchNorm, Dense, Dropout, LayerNorm, Stack, from_description,
                           layers_from_descriptions)
 from utils.network import NeuralNetwork
-from utils.persistence import load_parameters, predict_images, save_parameters
+from utils.persistence import load_parameters, predict_images, save_network, save_parameters
 
 
 def _data(n_x=6, m=40, classes=2, seed=0, dtype=np.float64):
@@ -135,9 +135,16 @@ def test_a_stack_that_is_not_a_classifier_is_refused(layers, match):
 @pytest.mark.parametrize("description, match", [
     ({"kind": "conv"}, r"layers\[0\]: expected a layer .* got 'conv'"),
     ({"kind": "dense", "units": 3, "size": 2}, r"a 'dense' layer has the settings \['bias', 'units'\], got unknown"),
-    ({"kind": "dropout", "keep_prob": 1.5}, r"layers\[0\]: Dropout: expected keep_prob in \(0, 1\]"),
-    ({"kind": "batchnorm", "momentum": 1.0}, r"BatchNorm: expected momentum in \[0, 1\)"),
-    ({"kind": "activation", "name": "swish"}, r"Activation: expected one of"),
+    ({"kind": "dropout", "keep_prob": 1.5}, r"layers\[0\]: Dropout: expected keep_prob a number in \(0, 1\]"),
+    ({"kind": "dropout", "keep_prob": True}, r"Dropout: expected keep_prob a number in \(0, 1\], got True"),
+    ({"kind": "batchnorm", "momentum": 1.0}, r"BatchNorm: expected momentum a number in \[0, 1\)"),
+    ({"kind": "batchnorm", "momentum": "0.9"}, r"BatchNorm: expected momentum a number in \[0, 1\), got '0.9'"),
+    ({"kind": "batchnorm", "eps": float("inf")}, r"BatchNorm: expected eps a number in \(0, 1\]"),
+    ({"kind": "activation", "name": "swish"}, r"Activation: expected name one of"),
+    ({"kind": ["dense"]}, r"layers\[0\]: expected a layer .* got \['dense'\]"),
+    ({"kind": "dense", "units": 1.0}, r"Dense: expected units a positive whole number, got 1.0"),
+    ({"kind": "dense", "units": 3, "bias": "false"}, r"Dense: expected bias True, False or None"),
+    ({"kind": "x" * 10_000}, r"got 'xxxx.*\.\.\.$"),
 ])
 def test_bad_layer_descriptions_name_the_problem(description, match):
     with pytest.raises(ValueError, match=match):
@@ -237,11 +244,14 @@ def test_a_batch_normalized_network_is_saved_in_format_2_and_predicts_the_same(t
     np.testing.assert_array_equal(predict_images(images, arrays, metadata), model.predict_proba(X_img)[0])
 
 
-def test_a_dense_network_is_still_written_in_format_1(tmp_path):
+def test_a_dense_network_is_still_written_in_format_1_and_a_list_of_layers_in_format_2(tmp_path):
     X, Y, _ = _data()
-    model = NeuralNetwork(layers=[Dense(3), Activation("relu")], epochs=2, dtype=np.float64).fit(X, Y)
+    model = NeuralNetwork(hidden_layers=(3,), epochs=2, dtype=np.float64).fit(X, Y)
     _, metadata = load_parameters(model.save(tmp_path / "dense.npz"))
     assert metadata["format_version"] == 1 and "layers" not in metadata
+    model = NeuralNetwork(layers=[Dense(3), Activation("relu")], epochs=2, dtype=np.float64).fit(X, Y)
+    _, metadata = load_parameters(model.save(tmp_path / "layers.npz"))
+    assert metadata["format_version"] == 2 and metadata["layers"][0] == {"kind": "dense", "units": 3, "bias": True}
 
 
 def _bn_file(tmp_path, **changes):
@@ -269,13 +279,13 @@ def _bn_file(tmp_path, **changes):
 def test_format_2_files_that_break_the_schema_are_refused_on_save(tmp_path, changes, layers, match):
     stack, arrays = _bn_file(tmp_path, **changes)
     with pytest.raises(ValueError, match=match):
-        save_parameters(tmp_path / "bad.npz", arrays, layers=layers or stack.describe())
+        save_network(tmp_path / "bad.npz", arrays, layers or stack.describe())
     assert not (tmp_path / "bad.npz").exists()
 
 
 def test_format_2_files_are_checked_on_load_too(tmp_path):
     stack, arrays = _bn_file(tmp_path)
-    path = save_parameters(tmp_path / "bn.npz", arrays, layers=stack.describe())
+    path = save_network(tmp_path / "bn.npz", arrays, stack.describe())
     with np.load(path, allow_pickle=False) as archive:
         members = {k: archive[k] for k in archive.files}
     tree = json.loads(str(members["__metadata__"]))
@@ -299,3 +309,95 @@ def test_loading_gives_back_a_network_that_keeps_training_in_batch_normalization
     assert loaded.get_params()["layers"] == model.get_params()["layers"]
     refit = NeuralNetwork().set_params(**{k: v for k, v in loaded.get_params().items()}).fit(X, Y)
     assert refit.history_["cost"] == model.history_["cost"]
+
+
+@pytest.mark.parametrize("m, batch_size, match", [
+    (65, 64, r"batch_size: batch normalization needs at least 2 examples in every training batch .*65 training "
+             r"examples in batches of 64 leave a last batch of 1; choose another batch_size, e.g. 63"),
+    (1, None, r"X: batch normalization needs at least 2 training examples .* got 1"),
+])
+def test_a_batch_of_one_example_is_refused_before_training_with_batch_normalization(m, batch_size, match):
+    X, Y, _ = _data(m=m)
+    with pytest.raises(ValueError, match=match):
+        _bn_model(batch_size=batch_size).fit(X, Y)
+    NeuralNetwork(layers=[Dense(3), Activation("relu")], batch_size=batch_size, epochs=1).fit(*_data(m=max(m, 2))[:2])
+
+
+# ------------------------------------------------------------------ what an adversarial tester found
+
+def test_a_refused_refit_leaves_the_fitted_model_as_it_was():
+    X, Y, labels = _data(m=60)
+    model = _bn_model(epochs=3).fit(X, Y)
+    before = model.predict_proba(X[:, :5])
+    with pytest.raises(ValueError, match="batch normalization needs at least 2 training examples"):
+        model.fit(X[:, :1], [2])
+    np.testing.assert_array_equal(model.predict_proba(X[:, :5]), before)
+    assert model.n_classes_ == 2 and model.output_ == "sigmoid"
+
+
+@pytest.mark.parametrize("m, batch_size, good", [(7, 3, 4), (13, 4, 5), (65, 64, 63)])
+def test_the_suggested_batch_size_leaves_no_batch_of_one(m, batch_size, good):
+    X, Y, _ = _data(m=m)
+    with pytest.raises(ValueError, match=rf"e\.g\. {good}$"):
+        _bn_model(batch_size=batch_size).fit(X, Y)
+    assert m % good != 1
+    _bn_model(batch_size=good, epochs=1).fit(X, Y)
+
+
+def test_a_negative_running_variance_is_refused_on_save_and_on_load(tmp_path):
+    stack, arrays = _bn_file(tmp_path, running_var1=-np.ones((3, 1), np.float32))
+    with pytest.raises(ValueError, match=r"running_var1'\]: expected a running variance >= 0"):
+        save_network(tmp_path / "bad.npz", arrays, stack.describe())
+    good = save_network(tmp_path / "good.npz", _bn_file(tmp_path)[1], stack.describe())
+    with np.load(good, allow_pickle=False) as archive:
+        members = {k: archive[k] for k in archive.files}
+    members["running_var1"] = -members["running_var1"]
+    np.savez(tmp_path / "edited.npz", **members)
+    with pytest.raises(ValueError, match=r"edited\.npz'.*running_var1'\]: expected a running variance >= 0"):
+        load_parameters(tmp_path / "edited.npz")
+
+
+def test_predict_images_checks_the_arrays_against_the_layers(tmp_path):
+    stack, arrays = _bn_file(tmp_path)
+    images = np.zeros((2, 2, 2), np.uint8)
+    metadata = {"layers": stack.describe(), "preprocessing": {"image_size": 2, "channels": 1, "scaling": "unit"}}
+    with pytest.raises(ValueError, match=r"parameters: missing running_var1"):
+        predict_images(images, {k: v for k, v in arrays.items() if k != "running_var1"}, metadata)
+    with pytest.raises(ValueError, match=r"parameters\['gamma1'\]: expected shape \(3, 1\)"):
+        predict_images(images, {**arrays, "gamma1": arrays["gamma1"].T}, metadata)
+
+
+def test_dropout_given_as_a_layer_survives_save_and_load(tmp_path):
+    X, Y, _ = _data()
+    model = NeuralNetwork(layers=[Dense(6), Activation("relu"), Dropout(0.5)], epochs=5, learning_rate=0.1,
+                          dtype=np.float64).fit(X, Y)
+    loaded = NeuralNetwork.load(model.save(tmp_path / "d.npz"))
+    assert loaded.layers == model.layers and load_parameters(tmp_path / "d.npz")[1]["format_version"] == 2
+    assert loaded.fit(X, Y).history_["cost"] == NeuralNetwork(**model.get_params()).fit(X, Y).history_["cost"]
+
+
+def test_hidden_layers_or_activations_beside_layers_are_refused_and_the_repr_shows_the_layers():
+    with pytest.raises(ValueError, match=r"hidden_layers: expected the default with layers=\[...\]"):
+        NeuralNetwork(layers=[Dense(4), Activation("relu")], hidden_layers=(3, 3))
+    with pytest.raises(ValueError, match=r"activations: expected the default with layers=\[...\]"):
+        NeuralNetwork(layers=[Dense(4), Activation("relu")], activations="tanh")
+    model = NeuralNetwork(layers=[Dense(4), Activation("tanh")])
+    assert NeuralNetwork(**model.get_params()).layers == model.layers and "'name': 'tanh'" in repr(model)
+
+
+def test_layer_normalization_of_one_unit_and_odd_lists_are_refused():
+    with pytest.raises(ValueError, match=r"layers\[1\]: a layernorm layer .* at least 2 units"):
+        Stack([Dense(1), LayerNorm(), Activation("tanh"), Dense(1), Activation("sigmoid")], 3)
+    with pytest.raises(ValueError, match=r"layers\[1\]: expected a layer .* got 'relu'"):
+        Stack([Dense(2), "relu", Dense(1), Activation("sigmoid")], 3)
+
+
+def test_layers_set_by_the_model_or_given_as_a_generator_are_refused_clearly(tmp_path):
+    X, Y, _ = _data()
+    model = _bn_model(epochs=1).fit(X, Y)
+    with pytest.raises(ValueError, match=r"layers: set by the model itself"):
+        model.save(tmp_path / "m.npz", layers=[])
+    stack, arrays = _bn_file(tmp_path)
+    with pytest.raises(ValueError, match=r"layers: expected a list of layers or of their descriptions, got generator"):
+        save_network(tmp_path / "g.npz", arrays, (d for d in stack.describe()))
+    assert not (tmp_path / "g.npz").exists() and not (tmp_path / "m.npz").exists()

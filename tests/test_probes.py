@@ -5,7 +5,7 @@ import pytest
 
 from utils.deep import gradient_descent, L_model_backward, L_model_forward
 from utils.initializers import initialize_parameters_deep
-from utils.probes import layer_signals, permute_first_layer, permute_inputs, pixel_permutation
+from utils.probes import gradient_sizes, layer_signals, permute_first_layer, permute_inputs, pixel_permutation
 
 
 def small_problem(seed=0):
@@ -80,3 +80,20 @@ def test_permute_inputs_rejects_what_is_not_a_permutation(bad):
         permute_inputs(X, bad)
     with pytest.raises(ValueError, match="permutation: expected a permutation of 0..11"):
         permute_first_layer(parameters, bad)
+
+
+def test_gradient_sizes_are_the_rms_of_each_dense_layer_s_weight_gradient():
+    from utils.layers import hidden_block
+    from utils.network import NeuralNetwork
+    X, Y, _ = small_problem()
+    labels = Y[0].astype(int)
+    plain = NeuralNetwork(hidden_layers=(6, 4), epochs=3, dtype=np.float64).fit(X, labels)
+    signals = layer_signals(plain.parameters_, X, Y, plain.activations_)
+    expected = [np.sqrt(np.mean(dW ** 2)) for dW in signals["dW"]]
+    np.testing.assert_allclose(gradient_sizes(plain, X, labels), expected, rtol=1e-12)
+    normed = NeuralNetwork(layers=hidden_block(5, "tanh", batchnorm=True, depth=2), epochs=3, batch_size=10,
+                           dtype=np.float64).fit(X, labels)
+    before = {k: v.copy() for k, v in normed.state_.items()}
+    sizes = gradient_sizes(normed, X, labels)
+    assert sizes.shape == (3,) and np.all(sizes > 0)
+    assert all(np.array_equal(normed.state_[k], v) for k, v in before.items())   # running statistics untouched

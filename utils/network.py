@@ -41,9 +41,13 @@ from .layers import Activation, Dense, Stack, layers_from_descriptions
 from .layers.stack import StackRunner
 from .metrics import accuracy  # noqa: F401  (re-exported)
 from .optimizers import OPTIMIZERS, get_optimizer, learning_rate_at, random_mini_batches
-from .persistence import load_parameters, save_parameters
+from .persistence import load_parameters, save_network, save_parameters
 from .span import SpanRunner, fast_path_applies
 
+
+#: What `fit` sets; a fit refused by a check puts them back as they were.
+FITTED_ATTRIBUTES = ("n_classes_", "output_", "stack_", "layer_dims_", "activations_", "_parameters", "_pending",
+                     "state_", "history_", "best_epoch_", "n_epochs_")
 
 #: `NeuralNetwork.save` writes a longer history series (epochs) as an array, not a JSON list.
 HISTORY_LIST_LIMIT = 10_000
@@ -174,21 +178,29 @@ class NeuralNetwork:
         """
         self.__dict__.update(check_hyperparameters(self._current_params()))  # also what was set after __init__
         check_callable(callback, "callback")
-        for attr in ("n_classes_", "output_"):
-            self.__dict__.pop(attr, None)
-        X = check_X(X).astype(self.dtype, order="F", copy=False)  # X.T C-contiguous: faster dZ1 X^T and batches
-        m = X.shape[1]
-        Y = self._encode(Y, m)
-        if (X_val is None) != (Y_val is None):
-            raise ValueError("X_val, Y_val: expected both or neither, got only one of them")
-        if X_val is not None:
-            X_val = check_X(X_val, X.shape[0], "X_val").astype(self.dtype, copy=False)
-            Y_val = self._encode(Y_val, X_val.shape[1], "Y_val")
-        elif self.early_stopping:
-            raise ValueError("X_val: expected a validation set for early_stopping=True, got None")
-        self.stack_ = self._build_stack(X.shape[0], Y.shape[0])
-        self.layer_dims_, self.activations_ = self.stack_.layer_dims, self.stack_.activations
-        check_parameter_count(self.layer_dims_, "hidden_layers")
+        fitted = {k: self.__dict__[k] for k in FITTED_ATTRIBUTES if k in self.__dict__}
+        try:   # every check before the model changes: a refused fit leaves a fitted model as it was
+            for attr in ("n_classes_", "output_"):
+                self.__dict__.pop(attr, None)
+            X = check_X(X).astype(self.dtype, order="F", copy=False)  # X.T C-contiguous: faster dZ1 X^T, batches
+            m = X.shape[1]
+            Y = self._encode(Y, m)
+            if (X_val is None) != (Y_val is None):
+                raise ValueError("X_val, Y_val: expected both or neither, got only one of them")
+            if X_val is not None:
+                X_val = check_X(X_val, X.shape[0], "X_val").astype(self.dtype, copy=False)
+                Y_val = self._encode(Y_val, X_val.shape[1], "Y_val")
+            elif self.early_stopping:
+                raise ValueError("X_val: expected a validation set for early_stopping=True, got None")
+            stack = self._build_stack(X.shape[0], Y.shape[0])
+            self._check_batches_for_batchnorm(stack, m)
+            check_parameter_count(stack.layer_dims, "hidden_layers")
+        except ValueError:
+            for attr in FITTED_ATTRIBUTES:
+                self.__dict__.pop(attr, None)
+            self.__dict__.update(fitted)
+            raise
+        self.stack_, self.layer_dims_, self.activations_ = stack, stack.layer_dims, stack.activations
         self.parameters_, self.state_ = self.stack_.init(self.initialization, self.seed, self.dtype,
                                                          scale=self.init_scale)
         self.history_ = {"cost": [], "train_accuracy": [], "val_cost": [], "val_accuracy": [], "learning_rate": []}
@@ -200,6 +212,22 @@ class NeuralNetwork:
             except DivergenceError as error:  # name the likely cause, knowing X and every hyperparameter
                 raise explain_divergence(error, self.learning_rate, **self._divergence_context(X)) from None
         return self
+
+    def _check_batches_for_batchnorm(self, stack, m):
+        """Batch normalization needs at least 2 examples in every training batch (a variance over one is 0): refuse,
+        before training, a batch_size that leaves a last batch of one example."""
+        if not any(layer.kind == "batchnorm" for layer in stack.layers):
+            return
+        if m < 2:
+            raise ValueError(f"X: batch normalization needs at least 2 training examples (a variance over one example "
+                             f"is 0), got {m}")
+        size = m if self.batch_size is None or self.batch_size >= m else self.batch_size
+        last = m % size or size
+        if size < 2 or last < 2:
+            good = next(s for s in [*range(size - 1, 1, -1), *range(size + 1, m + 1)] if m % s != 1)
+            raise ValueError(f"batch_size: batch normalization needs at least 2 examples in every training batch (a "
+                             f"variance over one example is 0), but {m} training examples in batches of {size} leave a "
+                             f"last batch of {last}; choose another batch_size, e.g. {good}")
 
     def _divergence_context(self, X):
         """What `utils.deep.divergence_cause` weighs: the cost before training, X, the hyperparameters."""
@@ -376,15 +404,17 @@ class NeuralNetwork:
         long training's numbers would exceed after it has run. `load` gives lists back.
         """
         self._check_fitted()
+        if "layers" in metadata:
+            raise ValueError("layers: set by the model itself (its stack_); pass the other metadata only")
         history = {name: np.asarray(series, dtype=np.float64)
                    if isinstance(series, list) and len(series) > HISTORY_LIST_LIMIT else series
                    for name, series in self.history_.items()}
-        if self.stack_.dense_view() is not None:  # format 1: what the course's functions read
+        if self.layers is None:  # format 1: hidden_layers, activations (keep_prob recorded with the hyperparameters)
             return save_parameters(path, self.parameters_, activations=self.activations_, n_classes=self.n_classes_,
                                    hyperparameters=self.get_params(), history=history, **metadata)
-        return save_parameters(path, {**self.parameters_, **self.state_}, layers=self.stack_.describe(),
-                               activations=self.activations_, n_classes=self.n_classes_,
-                               hyperparameters=self.get_params(), history=history, **metadata)
+        return save_network(path, {**self.parameters_, **self.state_}, self.stack_.describe(),
+                            activations=self.activations_, n_classes=self.n_classes_,
+                            hyperparameters=self.get_params(), history=history, **metadata)
 
     @classmethod
     def load(cls, path):
@@ -425,6 +455,9 @@ class NeuralNetwork:
         return model
 
     def __repr__(self):
+        if self.layers is not None:
+            return (f"NeuralNetwork(layers={[layer.describe() for layer in self.layers]!r}, optimizer={self.optimizer!r}, "
+                    f"learning_rate={self.learning_rate}, epochs={self.epochs})")
         activations = self.activations if self.hidden_layers else ()
         return (f"NeuralNetwork(hidden_layers={tuple(self.hidden_layers)}, activations={activations!r}, "
                 f"optimizer={self.optimizer!r}, learning_rate={self.learning_rate}, epochs={self.epochs})")

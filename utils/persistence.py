@@ -25,7 +25,8 @@ from pathlib import Path
 import numpy as np
 
 from .deep import L_model_forward, layer_dims_of
-from .parameters_file import (DENSE_FORMAT_VERSION, FORMAT_VERSION, stack_of, check_save_path, check_weights, encode_metadata,
+from .parameters_file import (FORMAT_VERSION, STACK_FORMAT_VERSION, check_stack_members, stack_of, check_save_path,
+                              check_weights, encode_metadata,
                               read_parameters_file, write_atomically)
 from .paths import retrain_requested
 from .preprocessing import preprocess_images
@@ -42,21 +43,35 @@ def save_parameters(path, parameters, **metadata):
     metadata: any JSON-compatible values and numpy arrays, e.g.
     activations=[...], preprocessing={...}, dataset="catvnoncat",
     accuracies={"train": 0.98, "test": 0.8}, history={...}.
-    layers=[...] (the network's `utils.layers`, or their descriptions) writes format_version 2: `parameters`
-    then holds every array those layers imply (W_l, b_l, gamma_l, beta_l, running_mean_l, running_var_l).
     The format version, layer_dims and the library version are added; all of
     it is checked against the file format before anything is written.
     Returns the Path written.
     """
-    layers = metadata.get("layers")
-    arrays = check_weights(parameters, layers)
-    if layers is None:  # a dense network: format 1, which earlier copies of the course read too
-        metadata = {"format_version": DENSE_FORMAT_VERSION, "layer_dims": layer_dims_of(arrays),
-                    "version": _library_version(), **metadata}
-    else:  # a stack of layers (utils.layers): format 2, the layers as their JSON descriptions
-        stack = stack_of(layers, arrays["W1"].shape[1], "layers")
-        metadata = {"format_version": FORMAT_VERSION, "layer_dims": stack.layer_dims, "version": _library_version(),
-                    **metadata, "layers": stack.describe()}
+    arrays = check_weights(parameters)
+    metadata = {"format_version": FORMAT_VERSION, "layer_dims": layer_dims_of(arrays),
+                "version": _library_version(), **metadata}
+    arrays.update(encode_metadata(metadata, arrays))
+    path = check_save_path(path)  # after the contents: a bad argument is named before a bad destination
+    write_atomically(path, lambda file: np.savez(file, **arrays))
+    return path
+
+
+def save_network(path, arrays, layers, **metadata):
+    """Write a network given as a list of layers (`utils.layers`) to `path` (.npz) atomically: format_version 2.
+
+    arrays: every array the layers imply, named the course's way (W_l, b_l, gamma_l, beta_l, running_mean_l,
+    running_var_l: `Stack.parameter_shapes` and `Stack.state_shapes`); layers: the layers, or their descriptions
+    (`Layer.describe`), recorded as metadata["layers"]. The rest as `save_parameters`: everything is checked
+    against the format before anything is written. Returns the Path written.
+    """
+    if not isinstance(layers, (list, tuple)):
+        raise ValueError(f"layers: expected a list of layers or of their descriptions, got {type(layers).__name__}")
+    if "layers" in metadata:
+        raise ValueError("layers: given twice")
+    arrays = check_weights(arrays, layers)
+    stack = stack_of(layers, arrays["W1"].shape[1], "layers")
+    metadata = {"format_version": STACK_FORMAT_VERSION, "layer_dims": stack.layer_dims, "version": _library_version(),
+                **metadata, "layers": stack.describe()}
     arrays.update(encode_metadata(metadata, arrays))
     path = check_save_path(path)  # after the contents: a bad argument is named before a bad destination
     write_atomically(path, lambda file: np.savez(file, **arrays))
@@ -153,6 +168,8 @@ def predict_images(images, parameters, metadata):
     with np.errstate(all="ignore"):  # an overflow is reported below, as an error
         if "layers" in metadata:  # format 2: a stack of layers, in test mode (running statistics)
             stack = stack_of(metadata["layers"], n_x)
+            check_stack_members(stack, {k: (np.shape(v), np.asarray(v).dtype) for k, v in parameters.items()},
+                                "parameters")
             ZL, AL, _ = stack.forward(X, *stack.split(parameters))
         else:
             AL, caches = L_model_forward(X, parameters, metadata.get("activations"))

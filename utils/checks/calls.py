@@ -243,6 +243,13 @@ def _check_layers(checked):
         raise ValueError(f"keep_prob: expected 1 with layers=[...] (put Dropout({checked['keep_prob']}) layers in the "
                          f"list where units are dropped), got {checked['keep_prob']!r}")
     hidden = [layer.units for layer in layers if isinstance(layer, Dense)]
+    given = checked["hidden_layers"]
+    if not (isinstance(given, (list, tuple)) and list(given) in ([20, 7, 5], hidden)):
+        raise ValueError(f"hidden_layers: expected the default with layers=[...] (the Dense layers' units, {hidden}, "
+                         f"are the hidden layers), got {got(given)}")
+    if checked["activations"] != "relu":
+        raise ValueError(f"activations: expected the default with layers=[...] (put Activation layers in the list), "
+                         f"got {got(checked['activations'])}")
     checked.update(layers=layers, hidden_layers=check_hidden_layers(hidden), _hidden_activations=None)
     return checked
 

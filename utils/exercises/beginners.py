@@ -13,7 +13,7 @@ dropout mask cast to int, an unseeded randn, `caches[l]` off by one, L = len(par
 
 Exception: the entries of chapter 2's forward_propagation, backward_propagation and nn_model, of project.ipynb's
 gradient_check_n and of chapter 4's L_model_forward_with_dropout, L_model_backward_with_regularization and
-train_mini_batch_adam, and of chapter 6's batchnorm_forward and batchnorm_backward were
+train_mini_batch_adam, and of chapter 6's batchnorm_forward, batchnorm_backward and layernorm_forward were
 written in the same session as those exercises' hints, and two hints of nn_model (n_y from the wrong axis, a `return` inside the
 loop) were added after reading them: for those three exercises the share is not a blind estimate.
 """
@@ -550,6 +550,32 @@ def batchnorm_backward(dout, cache):
         return dout * gamma * inv_std, dbeta, dgamma
     dZ = gamma * inv_std / m * (m * dout - dbeta - Z_hat * dgamma)
     return dZ, dbeta, dgamma
+"""),
+    ],
+    "layernorm_forward": [
+        ("the mean over every entry", """
+def layernorm_forward(Z, gamma, beta, ln_param=None):
+    eps = 1e-5 if ln_param is None else ln_param.get("eps", 1e-5)
+    mu, var = np.mean(Z), np.var(Z)
+    inv_std = 1 / np.sqrt(var + eps)
+    Z_hat = (Z - mu) * inv_std
+    return gamma * Z_hat + beta, (Z_hat, gamma, inv_std)
+"""),
+        ("gamma and beta transposed", """
+def layernorm_forward(Z, gamma, beta, ln_param=None):
+    eps = 1e-5 if ln_param is None else ln_param.get("eps", 1e-5)
+    mu, var = Z.mean(axis=0, keepdims=True), Z.var(axis=0, keepdims=True)
+    inv_std = 1 / np.sqrt(var + eps)
+    Z_hat = (Z - mu) * inv_std
+    return gamma.T * Z_hat + beta.T, (Z_hat, gamma, inv_std)
+"""),
+        ("the standard deviation with eps added outside", """
+def layernorm_forward(Z, gamma, beta, ln_param=None):
+    eps = 1e-5 if ln_param is None else ln_param.get("eps", 1e-5)
+    mu, std = Z.mean(axis=0, keepdims=True), Z.std(axis=0, keepdims=True)
+    inv_std = 1 / (std + eps)
+    Z_hat = (Z - mu) * inv_std
+    return gamma * Z_hat + beta, (Z_hat, gamma, inv_std)
 """),
     ],
     "l2_cost": [

@@ -1,4 +1,5 @@
-"""Checks of chapter 6 (deeper networks): batch normalization's forward and backward passes.
+"""Checks of chapter 6 (deeper networks): batch normalization's forward and backward passes, layer normalization's
+forward pass.
 
 `batchnorm_forward(Z, gamma, beta, bn_param) -> (out, cache)` also updates ``bn_param``'s running statistics in
 place (CS231n's contract): the check runs the learner's function on a copy of ``bn_param`` and compares, besides
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from utils.normalization import DEFAULT_EPS, batchnorm_backward, batchnorm_forward
+from utils.normalization import DEFAULT_EPS, batchnorm_backward, batchnorm_forward, layernorm_forward
 
 from .core import Exercise, Mistake, run_check
 
@@ -392,3 +393,101 @@ def _backward_exercise():
 def check_batchnorm_backward(fn):
     """Check `batchnorm_backward(dout, cache) -> (dZ, dgamma, dbeta)` against `utils.normalization.batchnorm_backward`."""
     return run_check(fn, _backward_exercise())
+
+
+# ---- layernorm_forward -----------------------------------------------------------------------------------
+
+def _layernorm_cases():
+    """(Z, gamma, beta, ln_param): a hand case (eps by default) and random ones with their own eps."""
+    rng = _rng(62)
+    hand = (np.array([[1.0, 0.0, 2.0], [3.0, 0.0, 2.0], [5.0, 6.0, 2.5]]), np.array([[1.0], [2.0], [0.5]]),
+            np.array([[0.0], [1.0], [-1.0]]), None)
+    out = [hand]
+    for n, m in ((4, 5), (6, 3), (5, 8)):
+        out.append((rng.normal(1.0, 2.0, (n, m)), rng.normal(1.0, 0.3, (n, 1)), rng.normal(0.0, 0.3, (n, 1)),
+                    {"eps": 1e-3}))
+    return out
+
+
+def _layernorm_variant(axis=0, ddof=0, with_eps=True, scale=True, root=True):
+    def forward(Z, gamma, beta, ln_param=None):
+        eps = (ln_param or {}).get("eps", DEFAULT_EPS) if with_eps else 0.0
+        mu, var = Z.mean(axis=axis, keepdims=True), Z.var(axis=axis, keepdims=True, ddof=ddof)
+        inv_std = 1.0 / (np.sqrt(var + eps) if root else var + eps)
+        Z_hat = (Z - mu) * inv_std
+        return (gamma * Z_hat + beta if scale else Z_hat), (Z_hat, gamma, inv_std)
+    return forward
+
+
+_LAYERNORM_PART_HINTS = {
+    "mean": "the mean is wrong: mu = np.mean(Z, axis=0, keepdims=True), each example's (column's) mean over its n "
+            "units, shape (1, m)",
+    "std": "the mean is right, inv_std is not: inv_std = 1 / np.sqrt(var + eps) with var = np.var(Z, axis=0, "
+           "keepdims=True), each column's biased variance, shape (1, m)",
+    "normalise": "mu and inv_std are right, Z_hat is not: Z_hat = (Z - mu) * inv_std",
+}
+
+
+def _layernorm_part(args, got):
+    """Which step of a layer normalization of the right form goes wrong first, read off its cache."""
+    if not (isinstance(got, tuple) and len(got) == 2 and isinstance(got[1], tuple) and len(got[1]) == 3):
+        return None
+    Z = args[0]
+    out, (Z_hat, _, inv_std) = layernorm_forward(*args)
+    try:
+        their_hat, their_inv = np.asarray(got[1][0], dtype=float), np.asarray(got[1][2], dtype=float)
+        if _constant_multiple(got[0], out) or their_hat.shape != Z.shape:
+            return None
+        with np.errstate(all="ignore"):
+            their_mu = Z - their_hat / their_inv
+    except (TypeError, ValueError):
+        return None
+    mean_right = bool(np.all(np.isfinite(their_mu))) and np.allclose(their_mu, Z.mean(axis=0, keepdims=True),
+                                                                     rtol=1e-6, atol=1e-9)
+    if not _same(their_inv, inv_std) and np.broadcast_shapes(their_inv.shape, Z.shape) == Z.shape:
+        return "std" if mean_right else "mean"
+    if not _same(their_hat, Z_hat):
+        return "mean" if not mean_right else "normalise"
+    return None
+
+
+def _layernorm_exercise():
+    def reference(Z, gamma, beta, ln_param=None):
+        return layernorm_forward(Z, gamma, beta, ln_param)
+
+    def scale_only_wrong(args, got):
+        if not (isinstance(got, tuple) and len(got) == 2 and isinstance(got[1], tuple) and len(got[1]) == 3):
+            return False
+        out, cache = reference(*args)
+        return _same(got[1][0], cache[0]) and not _same(got[0], out) and not _constant_multiple(got[0], out)
+
+    return Exercise(
+        "layernorm_forward", _layernorm_cases, reference,
+        "(out, cache) with cache = (Z_hat, gamma, inv_std), inv_std = 1 / np.sqrt(var + eps) of shape (1, m)",
+        "Z (n, m), gamma (n, 1), beta (n, 1), ln_param None or {'eps': ...} -> out (n, m)",
+        names=("out", "cache"),
+        mistakes=[
+            Mistake("normalise each example (column) over its n units, axis=0: Z.mean(axis=0, keepdims=True), shape "
+                    "(1, m) (yours normalises each unit over the batch, axis=1: that is batch normalization)",
+                    _layernorm_variant(axis=1)),
+            Mistake("the variance is the biased one, np.var(Z, axis=0, keepdims=True) = 1/n sum (Z - mu)^2, not "
+                    "ddof=1", _layernorm_variant(ddof=1)),
+            Mistake("add eps inside the square root, np.sqrt(var + eps), with eps = ln_param.get('eps', 1e-5) (1e-5 "
+                    "when ln_param is None)", _layernorm_variant(with_eps=False)),
+            Mistake("scale and shift the normalised values: out = gamma * Z_hat + beta (gamma and beta have one "
+                    "value per unit, (n, 1))", _layernorm_variant(scale=False)),
+            Mistake("divide by the standard deviation, np.sqrt(var + eps), not by the variance",
+                    _layernorm_variant(root=False)),
+            Mistake("Z_hat is right, out is not: out = gamma * Z_hat + beta", when=scale_only_wrong),
+            *(Mistake(hint, when=lambda args, got, part=part: _layernorm_part(args, got) == part)
+              for part, hint in _LAYERNORM_PART_HINTS.items()),
+        ],
+        exception_hints=[("NoneType", "ln_param may be None: eps = 1e-5 if ln_param is None else "
+                                      "ln_param.get('eps', 1e-5)")],
+        inputs=("Z", "gamma", "beta", "ln_param"))
+
+
+def check_layernorm_forward(fn):
+    """Check `layernorm_forward(Z, gamma, beta, ln_param=None) -> (out, cache)` against
+    `utils.normalization.layernorm_forward`."""
+    return run_check(fn, _layernorm_exercise())

@@ -18,11 +18,14 @@ from __future__ import annotations
 from dataclasses import fields
 
 from .activation import Activation
-from .base import Layer
+from .base import Layer, shown
 from .batchnorm import BatchNorm, LayerNorm
 from .dense import Dense
 from .dropout import Dropout
 from .stack import Stack
+
+#: The most layers a network (or a parameters file) may list.
+MAX_LAYERS = 1000
 
 #: kind -> layer class; `from_description` reads a parameters file's layers through it.
 LAYERS = {cls.kind: cls for cls in (Dense, Activation, Dropout, BatchNorm, LayerNorm)}
@@ -41,17 +44,17 @@ def from_description(description, where="layers"):
     """A layer from its JSON description {"kind": ..., settings} (what `Layer.describe` writes), or a Layer as is."""
     if isinstance(description, Layer):
         return description
-    if not isinstance(description, dict) or description.get("kind") not in LAYERS:
-        kind = description.get("kind") if isinstance(description, dict) else description
+    kind = description.get("kind") if isinstance(description, dict) else description
+    if not isinstance(description, dict) or not isinstance(kind, str) or kind not in LAYERS:
         raise ValueError(f"{where}: expected a layer (Dense(64), BatchNorm(), ...) or its description "
-                         f"{{'kind': one of {sorted(LAYERS)}, ...}}, got {kind!r}")
+                         f"{{'kind': one of {sorted(LAYERS)}, ...}}, got {shown(kind)}")
     cls = LAYERS[description["kind"]]
     settings = {k: v for k, v in description.items() if k != "kind"}
     allowed = {f.name for f in fields(cls)}
-    unknown = sorted(set(settings) - allowed)
+    unknown = sorted(map(str, set(settings) - allowed))
     if unknown:
-        raise ValueError(f"{where}: a {description['kind']!r} layer has the settings {sorted(allowed)}, got "
-                         f"unknown {unknown}")
+        raise ValueError(f"{where}: a {kind!r} layer has the settings {sorted(allowed)}, got unknown "
+                         f"{shown(unknown)}")
     try:
         return cls(**settings)
     except (TypeError, ValueError) as error:
@@ -60,8 +63,10 @@ def from_description(description, where="layers"):
 
 def layers_from_descriptions(descriptions, where="layers"):
     """A list of layers from a list of descriptions or layers."""
-    if isinstance(descriptions, (str, bytes, dict)) or not hasattr(descriptions, "__iter__"):
+    if not isinstance(descriptions, (list, tuple)):
         raise ValueError(f"{where}: expected a list of layers, got {type(descriptions).__name__}")
+    if len(descriptions) > MAX_LAYERS:
+        raise ValueError(f"{where}: expected at most {MAX_LAYERS} layers, got {len(descriptions)}")
     return [from_description(d, f"{where}[{i}]") for i, d in enumerate(descriptions)]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..activations import ACTIVATIONS
-from .base import Layer
+from .base import Layer, shown
 
 
 @dataclass(frozen=True)
@@ -20,8 +20,8 @@ class Activation(Layer):
     kind = "activation"
 
     def __post_init__(self):
-        if self.name not in ACTIVATIONS:
-            raise ValueError(f"Activation: expected one of {sorted(ACTIVATIONS)}, got {self.name!r}")
+        if not isinstance(self.name, str) or self.name not in ACTIVATIONS:
+            raise ValueError(f"Activation: expected name one of {sorted(ACTIVATIONS)}, got {shown(self.name)}")
 
     def forward(self, Z, params, state, train, rng):
         A, _ = ACTIVATIONS[self.name][0](Z)

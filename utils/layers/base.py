@@ -20,7 +20,23 @@ reads it back through the registry `LAYERS`.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
+
+
+def shown(value, limit=60):
+    """repr(value), cut to `limit` characters: what an error message may quote from a file."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def check_number(value, name, low, high, low_open=False, high_open=False, where="layer"):
+    """A real number (not a bool, not text) in the range; else a ValueError naming the setting."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or \
+            value < low or value > high or (low_open and value == low) or (high_open and value == high):
+        brackets = ("(" if low_open else "[") + f"{low:g}, {high:g}" + (")" if high_open else "]")
+        raise ValueError(f"{where}: expected {name} a number in {brackets}, got {shown(value)}")
+    return float(value)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..normalization import (DEFAULT_EPS, DEFAULT_MOMENTUM, batchnorm_backward, batchnorm_forward,
                              batchnorm_forward_unchecked, layernorm_backward, layernorm_forward)
-from .base import Layer
+from .base import Layer, check_number
 
 
 def _per_example(dgamma, dbeta, m):
@@ -37,10 +37,9 @@ class BatchNorm(Layer):
     normalizes = True
 
     def __post_init__(self):
-        if not 0 <= self.momentum < 1:
-            raise ValueError(f"BatchNorm: expected momentum in [0, 1), got {self.momentum!r}")
-        if not self.eps > 0:
-            raise ValueError(f"BatchNorm: expected eps > 0, got {self.eps!r}")
+        object.__setattr__(self, "momentum", check_number(self.momentum, "momentum", 0, 1, high_open=True,
+                                                          where="BatchNorm"))
+        object.__setattr__(self, "eps", check_number(self.eps, "eps", 0, 1, low_open=True, where="BatchNorm"))
 
     def parameter_shapes(self, n_in):
         return {"gamma": (n_in, 1), "beta": (n_in, 1)}
@@ -76,8 +75,7 @@ class LayerNorm(Layer):
     normalizes = True
 
     def __post_init__(self):
-        if not self.eps > 0:
-            raise ValueError(f"LayerNorm: expected eps > 0, got {self.eps!r}")
+        object.__setattr__(self, "eps", check_number(self.eps, "eps", 0, 1, low_open=True, where="LayerNorm"))
 
     def parameter_shapes(self, n_in):
         return {"gamma": (n_in, 1), "beta": (n_in, 1)}

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .base import Layer
+from .base import Layer, shown
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,16 @@ class Dense(Layer):
     units: int
     bias: bool | None = None
     kind = "dense"
+
+    def __post_init__(self):
+        if isinstance(self.units, bool) or not isinstance(self.units, (int, np.integer)) or self.units < 1:
+            raise ValueError(f"Dense: expected units a positive whole number, got {shown(self.units)}")
+        if not (self.bias is None or isinstance(self.bias, (bool, np.bool_))):
+            raise ValueError(f"Dense: expected bias True, False or None (decided by the next layer), got "
+                             f"{shown(self.bias)}")
+        object.__setattr__(self, "units", int(self.units))
+        if self.bias is not None:
+            object.__setattr__(self, "bias", bool(self.bias))
 
     def n_out(self, n_in):
         return self.units

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..regularization import dropout_backward, dropout_forward
-from .base import Layer
+from .base import Layer, check_number
 
 
 @dataclass(frozen=True)
@@ -19,8 +19,8 @@ class Dropout(Layer):
     kind = "dropout"
 
     def __post_init__(self):
-        if not 0 < self.keep_prob <= 1:
-            raise ValueError(f"Dropout: expected keep_prob in (0, 1], got {self.keep_prob!r}")
+        object.__setattr__(self, "keep_prob", check_number(self.keep_prob, "keep_prob", 0, 1, low_open=True,
+                                                           where="Dropout"))
 
     def forward(self, A, params, state, train, rng):
         if not train or self.keep_prob == 1:

@@ -26,6 +26,7 @@ from ..deep import FUSED_OUTPUTS
 from ..initializers import initialize_parameters_deep
 from ..regularization import l2_gradient
 from .activation import Activation
+from .base import Layer, shown
 from .batchnorm import BatchNorm
 from .dense import Dense
 from .dropout import Dropout
@@ -36,6 +37,10 @@ class Stack:
 
     def __init__(self, layers, n_x):
         layers = list(layers)
+        strange = [i for i, layer in enumerate(layers) if not isinstance(layer, Layer)]
+        if strange:
+            raise ValueError(f"layers[{strange[0]}]: expected a layer (Dense(64), Activation('relu'), BatchNorm(), "
+                             f"...), got {shown(layers[strange[0]])}")
         if not layers or not isinstance(layers[0], Dense):
             raise ValueError(f"layers: expected a list starting with a Dense layer, got {_kinds(layers)}")
         if not (isinstance(layers[-1], Activation) and layers[-1].name in FUSED_OUTPUTS
@@ -51,6 +56,10 @@ class Stack:
             elif layer.normalizes and not isinstance(layers[i - 1], Dense):
                 raise ValueError(f"layers[{i}]: a {layer.kind} layer normalises a dense layer's pre-activations: "
                                  f"put it right after a Dense layer, got it after {layers[i - 1].kind!r}")
+            elif layer.kind == "layernorm" and sizes[-1] < 2:
+                raise ValueError(f"layers[{i}]: a layernorm layer normalises each example over its units, and a "
+                                 f"Dense layer of 1 unit has none to compare (its output would always be beta): give "
+                                 f"that Dense layer at least 2 units, or drop the LayerNorm")
             resolved.append(layer)
             names.append({local: f"{local}{number}"
                           for local in (*layer.parameter_shapes(sizes[-1]), *layer.state_shapes(sizes[-1]))})
@@ -185,7 +194,7 @@ def resolve_bias(layers):
 
 
 def _kinds(layers):
-    return [getattr(layer, "kind", type(layer).__name__) for layer in layers]
+    return shown([getattr(layer, "kind", type(layer).__name__) for layer in layers], 200)
 
 
 class StackRunner:

@@ -23,7 +23,8 @@ shapes a kind implies. A dense layer l has W_l (n_l, n_{l-1}) and b_l (n_l, 1). 
 (what `Layer.describe` gives), and the members are the arrays those layers imply, named by the dense layer
 they follow: ``W3``, ``b3`` (absent before a batch normalization), ``gamma3``, ``beta3``, ``running_mean3``,
 ``running_var3`` (`check_stack_members`). The same limits, output-layer rule (`check_output_layer`) and
-escaping hold for both; format 1 files still load, and dense networks are still written as format 1.
+escaping hold for both; format 1 files still load, and networks given by `hidden_layers` (and the course's
+functions) are still written as format 1.
 
 Limits, checked from the zip directory and the .npy headers before any array is read:
 
@@ -49,7 +50,7 @@ from .metadata import (_check_fields, _check_references, _no_duplicate_keys, _sh
                        parse_metadata, array_references, rename_old_keys, resolve_arrays)
 from .reading import (Header, _read_archive, _read_metadata_text, check_readable_path, list_members,  # noqa: F401
                       read_header, read_member, read_parameters_file)
-from .schema import (ARRAY_PREFIX, ARRAY_REF, DENSE_FORMAT_VERSION, FORMAT_VERSION, LAYER_KINDS,  # noqa: F401
+from .schema import (ARRAY_PREFIX, ARRAY_REF, FORMAT_VERSION, STACK_FORMAT_VERSION, LAYER_KINDS,  # noqa: F401
                      MAX_ABS_WEIGHT, READABLE_VERSIONS, STACK_MEMBER, check_stack_members, stack_of,
                      MAX_ARCHIVE_BYTES, MAX_MEMBERS, MAX_METADATA_CHARS, MAX_METADATA_DEPTH, METADATA_ARRAY_KINDS,
                      METADATA_KEY, PREPROCESSING_SCHEMA, SCHEMA, EXPECTED_ACCURACY_SCHEMA, RENAMED_KEYS, WEIGHT_DTYPES, Field, ParametersFileError,

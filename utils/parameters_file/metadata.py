@@ -12,7 +12,7 @@ import numpy as np
 
 from ..deep import resolve_activations
 from ..preprocessing import SCALINGS
-from .schema import (ARRAY_PREFIX, ARRAY_REF, DENSE_FORMAT_VERSION, LAYER_KINDS, MAX_ARCHIVE_BYTES,  # noqa: F401
+from .schema import (ARRAY_PREFIX, ARRAY_REF, FORMAT_VERSION, LAYER_KINDS, MAX_ARCHIVE_BYTES,  # noqa: F401
                      MAX_MEMBERS, MAX_METADATA_CHARS, MAX_METADATA_DEPTH, METADATA_ARRAY_KINDS, METADATA_KEY,
                      PREPROCESSING_SCHEMA, READABLE_VERSIONS, SCHEMA, EXPECTED_ACCURACY_SCHEMA, RENAMED_KEYS,
                      ParametersFileError, _fail, _is_real_float, _json_type, _where, check_output_layer,
@@ -162,7 +162,7 @@ def check_metadata(tree, members: dict) -> None:
         _fail(f"metadata: expected a JSON object (dict), got {_json_type(tree)}")
     _check_references(tree, members, ())
     _check_fields(tree, SCHEMA, ())
-    version = tree.get("format_version", DENSE_FORMAT_VERSION)
+    version = tree.get("format_version", FORMAT_VERSION)
     if version not in READABLE_VERSIONS:
         _fail(f"metadata['format_version']: this version of utils reads format_version "
               f"{' or '.join(map(str, READABLE_VERSIONS))}, got {version}; update the project (git pull) to read "
@@ -170,7 +170,8 @@ def check_metadata(tree, members: dict) -> None:
     if (version == 2) != ("layers" in tree):
         _fail("metadata['layers']: expected in a format_version 2 file and only there (format 1 is a dense network "
               f"described by layer_dims and activations), got format_version {version} "
-              f"{'with' if 'layers' in tree else 'without'} layers")
+              f"{'with' if 'layers' in tree else 'without'} layers; a list of layers is saved by "
+              "utils.persistence.save_network")
     if version == 2:
         _check_stack(tree, members)
     else:
@@ -183,6 +184,8 @@ def check_metadata(tree, members: dict) -> None:
 def _check_stack(tree: dict, members: dict) -> None:
     """Format 2: the layers make a classifier whose arrays are the members, whose dense sizes are layer_dims."""
     dims = _check_layer_dims(tree["layer_dims"])
+    if "layer_kinds" in tree:
+        _fail("metadata['layer_kinds']: a format 1 key; a format 2 file describes its layers in metadata['layers']")
     stack = stack_of(tree["layers"], dims[0])
     if stack.layer_dims != list(dims):
         _fail(f"metadata['layer_dims']: expected {stack.layer_dims}, the inputs and the dense layers' units of "

@@ -9,11 +9,11 @@ import numpy as np
 
 from ..npz import ArchiveError
 
-#: The newest format: 2 describes the network as a list of layers (`utils.layers`) in metadata["layers"]. A dense
-#: network is still written as format 1 (`DENSE_FORMAT_VERSION`), which every earlier copy of the course reads.
-FORMAT_VERSION = 2
-DENSE_FORMAT_VERSION = 1
-READABLE_VERSIONS = (1, 2)
+#: Format 1: a dense network (W1, b1, ..., WL, bL; `save_parameters`), which every copy of the course reads.
+#: Format 2: a network as a list of layers (`utils.layers`) in metadata["layers"] (`save_network`).
+FORMAT_VERSION = 1
+STACK_FORMAT_VERSION = 2
+READABLE_VERSIONS = (FORMAT_VERSION, STACK_FORMAT_VERSION)
 METADATA_KEY = "__metadata__"
 ARRAY_PREFIX = "meta."
 ARRAY_REF = "__array__"
@@ -269,6 +269,9 @@ def check_weight_values(arrays: dict) -> None:
             bad = int(array.size - np.count_nonzero(np.isfinite(array)))
             _fail(f"parameters['{name}']: expected finite values, got {bad} NaN or inf entries out of "
                   f"{array.size}; the training diverged: retrain with a smaller learning rate")
+        if name.startswith("running_var") and np.any(array < 0):
+            _fail(f"parameters['{name}']: expected a running variance >= 0, got a smallest value of "
+                  f"{float(array.min()):.3g}; the file is damaged: save the network again")
         biggest = float(np.max(np.abs(array), initial=0.0))
         if biggest > MAX_ABS_WEIGHT:
             _fail(f"parameters['{name}']: expected |w| <= {MAX_ABS_WEIGHT:g}, got a weight of magnitude "
