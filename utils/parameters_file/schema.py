@@ -169,21 +169,29 @@ def stack_of(layers, n_x: int, where: str = "metadata['layers']"):
 def check_stack_members(stack, members: dict, where: str = "file") -> None:
     """Every array the stack's layers imply is there, real floating point, of its shape; no extra array."""
     expected = {**stack.parameter_shapes(), **stack.state_shapes()}
+    _check_members(expected, members, where,
+                   missing=f"the layers {[layer.kind for layer in stack.layers]} need {sorted(expected)}; save the "
+                           "complete parameters (and state) dict",
+                   source="the layers", disagree="the arrays and the recorded layers disagree",
+                   is_array=STACK_MEMBER.fullmatch, extra=f"arrays {{}}: the layers need {sorted(expected)}")
+
+
+def _check_members(expected, members, where, missing, source, disagree, is_array, extra):
+    """The one rule for a file's arrays: each of `expected` ({name: shape}) in `members` ({name: (shape, dtype)}),
+    real floating point and of its shape, and no other name `is_array` accepts. The texts say what implied them."""
     for name, shape in expected.items():
         if name not in members:
-            _fail(f"{where}: missing {name}: the layers {[layer.kind for layer in stack.layers]} need "
-                  f"{sorted(expected)}; save the complete parameters (and state) dict")
+            _fail(f"{where}: missing {name}: {missing}")
         found, dtype = members[name]
         label = f"{where}['{name}']" if where == "parameters" else name
         if not _is_real_float(np.dtype(dtype)):
-            _fail(f"{label}: expected real floating-point arrays ({', '.join(WEIGHT_DTYPES)}), got dtype "
+            _fail(f"{label}: expected real floating-point weights ({', '.join(WEIGHT_DTYPES)}), got dtype "
                   f"{np.dtype(dtype)}; convert with .astype(np.float32)")
         if tuple(found) != tuple(shape):
-            _fail(f"{label}: expected shape {tuple(shape)} from the layers, found shape {tuple(found)}; the "
-                  "arrays and the recorded layers disagree")
-    extra = sorted(n for n in members if STACK_MEMBER.fullmatch(n) and n not in expected)
-    if extra:
-        _fail(f"{where}: unexpected arrays {extra}: the layers need {sorted(expected)}")
+            _fail(f"{label}: expected shape {tuple(shape)} from {source}, found shape {tuple(found)}; {disagree}")
+    unexpected = sorted(n for n in members if is_array(n) and n not in expected)
+    if unexpected:
+        _fail(f"{where}: unexpected {extra.format(unexpected)}")
 
 
 def check_weights(parameters, layers=None) -> dict:
@@ -244,22 +252,13 @@ def check_weight_members(layer_dims, layer_kinds, members: dict, where: str = "f
     for l, kind in enumerate(kinds, start=1):
         for letter, shape in LAYER_KINDS[kind](layer_dims[l - 1], layer_dims[l]).items():
             expected[f"{letter}{l}"] = shape
-    for name, shape in expected.items():
-        if name not in members:
-            _fail(f"{where}: missing {name}: layer_dims {list(layer_dims)} has {len(kinds)} layers, "
-                  f"each with W and b; save the complete parameters dict")
-        found, dtype = members[name]
-        label = f"{where}['{name}']" if where == "parameters" else name
-        if not _is_real_float(np.dtype(dtype)):
-            _fail(f"{label}: expected real floating-point weights ({', '.join(WEIGHT_DTYPES)}), got dtype "
-                  f"{np.dtype(dtype)}; convert with .astype(np.float32)")
-        if tuple(found) != tuple(shape):
-            _fail(f"{label}: expected shape {tuple(shape)} from layer_dims {list(layer_dims)}, found shape "
-                  f"{tuple(found)}; the weights and the recorded layer sizes disagree")
-    extra = sorted(n for n in members if (re.fullmatch(r"[Wb][0-9]+", n) or STACK_MEMBER.fullmatch(n))
-                   and n not in expected)
-    if extra:
-        _fail(f"{where}: unexpected weights {extra}: layer_dims {list(layer_dims)} has {len(kinds)} layers")
+    _check_members(expected, members, where,
+                   missing=f"layer_dims {list(layer_dims)} has {len(kinds)} layers, each with W and b; save the "
+                           "complete parameters dict",
+                   source=f"layer_dims {list(layer_dims)}",
+                   disagree="the weights and the recorded layer sizes disagree",
+                   is_array=lambda n: re.fullmatch(r"[Wb][0-9]+", n) or STACK_MEMBER.fullmatch(n),
+                   extra=f"weights {{}}: layer_dims {list(layer_dims)} has {len(kinds)} layers")
 
 
 def check_weight_values(arrays: dict) -> None:
