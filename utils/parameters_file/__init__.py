@@ -6,13 +6,14 @@ here, once, and the same rules run when a file is saved and when it is loaded.
 Members of the zip archive (``numpy.savez``, read with ``allow_pickle=False``)::
 
     W1.npy, b1.npy, ..., WL.npy, bL.npy   the weights (float16, float32 or float64)
+    gamma3.npy, running_var3.npy, ...     format 2 only: the other arrays of its layers (below)
     __metadata__.npy                       0-d unicode array: the metadata as JSON
     meta.<path>.npy                        numpy arrays found in the metadata, replaced in
                                            the JSON by {"__array__": "meta.<path>"}
 
 Any other member makes the file "not a parameters file" (e.g. the notebooks'
 experiment caches, which are plain ``np.savez`` results: read those with
-``np.load``). The metadata follows `SCHEMA` (format_version 1): a JSON object
+``np.load``). The metadata follows `SCHEMA` (format_versions 1 and 2): a JSON object
 whose known keys must have the documented types and agree with the weights;
 other keys are free-form JSON (or numpy arrays) and are kept as they are.
 
