@@ -8,11 +8,12 @@ import numpy as np
 import pytest
 
 from utils.deep import compute_gradients
+from utils.gradient_check import numerical_gradient
 from utils.initializers import initialize_parameters_deep
 from utils.layers import (LAYERS, Activation, BatchNorm, Dense, Dropout, LayerNorm, Stack, from_description,
                           layers_from_descriptions)
 from utils.network import NeuralNetwork
-from utils.persistence import load_parameters, predict_images, save_network, save_parameters
+from utils.persistence import load_parameters, predict_images, save_network
 
 
 def _data(n_x=6, m=40, classes=2, seed=0, dtype=np.float64):
@@ -78,15 +79,7 @@ def test_every_layer_kind_matches_central_differences_in_float64(hidden):
     _, _, grads = stack.gradients(X, Y, params, dict(state), 0.3, np.random.default_rng(4))
     assert set(grads) == {f"d{k}" for k in params}
     for name, value in params.items():
-        numerical = np.zeros_like(value)
-        for i in np.ndindex(value.shape):
-            old = value[i]
-            value[i] = old + 1e-6
-            plus = _stack_cost(stack, X, Y, params, state, 0.3, 4)
-            value[i] = old - 1e-6
-            minus = _stack_cost(stack, X, Y, params, state, 0.3, 4)
-            value[i] = old
-            numerical[i] = (plus - minus) / 2e-6
+        numerical = numerical_gradient(lambda: _stack_cost(stack, X, Y, params, state, 0.3, 4), value)
         np.testing.assert_allclose(grads[f"d{name}"], numerical, rtol=1e-6, atol=1e-8, err_msg=name)
     assert kinds <= set(LAYERS)
 

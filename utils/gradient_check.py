@@ -22,6 +22,24 @@ from .deep import (FUSED_OUTPUTS, L_model_backward_with_regularization, L_model_
 from .regularization import dropout_mask
 
 
+def numerical_gradient(f, x, h=1e-6):
+    """d f() / d x by central differences, entry by entry: (f(x + h e_i) - f(x - h e_i)) / (2 h).
+
+    f: a function of no arguments returning a number that reads the array `x` (float64, changed in place for
+    each evaluation and put back). For any layer's check: f = lambda: np.sum(dout * forward()).
+    """
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        plus = f()
+        x[i] = old - h
+        minus = f()
+        x[i] = old
+        grad[i] = (plus - minus) / (2 * h)
+    return grad
+
+
 def _keys(parameters):
     L = num_layers(parameters)
     return [k for l in range(1, L + 1) for k in (f"W{l}", f"b{l}")]

@@ -40,7 +40,7 @@ from .deep import (DivergenceError, check_divergence, check_learning_rate, check
 from .layers import Activation, Dense, Stack, layers_from_descriptions
 from .layers.stack import StackRunner
 from .metrics import accuracy  # noqa: F401  (re-exported)
-from .optimizers import OPTIMIZERS, get_optimizer, learning_rate_at, random_mini_batches
+from .optimizers import OPTIMIZERS, get_optimizer, learning_rate_at
 from .persistence import load_parameters, save_network, save_parameters
 from .span import SpanRunner, fast_path_applies
 
