@@ -26,7 +26,7 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ["chapter1_logistic_regression.ipynb", "chapter2_shallow_network.ipynb", "project.ipynb",
              "optimization_code.ipynb", "chapter5_softmax_digits.ipynb", "chapter6_deeper_networks.ipynb",
-             "playground.ipynb"]
+             "chapter7_convolution.ipynb", "playground.ipynb"]
 
 
 def run(name, retrain):

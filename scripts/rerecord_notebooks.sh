@@ -15,7 +15,8 @@ cd "$(dirname "$0")/.."
 source scripts/env.sh requirements-dev.txt
 if [ "$#" -eq 0 ]; then
     set -- chapter1_logistic_regression.ipynb chapter2_shallow_network.ipynb project.ipynb \
-           optimization_code.ipynb chapter5_softmax_digits.ipynb chapter6_deeper_networks.ipynb playground.ipynb
+           optimization_code.ipynb chapter5_softmax_digits.ipynb chapter6_deeper_networks.ipynb \
+           chapter7_convolution.ipynb playground.ipynb
 fi
 for notebook in "$@"; do
     echo "re-recording $notebook ..."

@@ -18,6 +18,11 @@ What happens:
    `linear_forward` exercise is typed with a wrong answer (the bias forgotten) and run with its check,
    which shows the hint; then with the right answer, which shows the success line.
 
+5. in another tab, filter_explorer.ipynb, a two-cell notebook the fixture writes itself (no committed
+   notebook is opened: chapter 7's may change): the filter explorer's cell is run, the "Sobel horizontal"
+   preset is chosen in the dropdown (the nine weight sliders take its values, the maps are redrawn), then a
+   right-arrow on the W[1,1] slider redraws them again and the dropdown says "custom".
+
 Artefacts: artifacts/browser/ (page screenshots before/after, the JupyterLab
 log, a screenshot at the moment of a failure). With UPDATE_README_SCREENSHOT=1
 the test also refreshes the README's picture, docs/images/planar_explorer.png
@@ -55,6 +60,9 @@ PLANAR_CELL = "planar_explorer("
 SLIDER = "hidden units"
 COURSE_CELL = "course_explorer("
 COURSE_SLIDER = "L2 λ"
+FILTER_NOTEBOOK = "filter_explorer.ipynb"
+FILTER_IMPORT = "from utils.explorers import filter_explorer"
+FILTER_CELL = "filter_explorer()"
 
 
 def _copy_without_outputs(src: Path, dst: Path) -> None:
@@ -66,6 +74,15 @@ def _copy_without_outputs(src: Path, dst: Path) -> None:
             cell["execution_count"] = None
     nb.get("metadata", {}).pop("widgets", None)
     dst.write_text(json.dumps(nb, indent=1), encoding="utf-8")
+
+
+def _write_notebook(path: Path, sources: list[str]) -> None:
+    """A notebook of code cells `sources`, without outputs, on the python3 kernel."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in sources])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    nbformat.write(nb, str(path))
 
 
 @pytest.fixture(scope="module")
@@ -84,6 +101,7 @@ def lab_server(chromium):
     _copy_without_outputs(NOTEBOOK, workdir / NOTEBOOK.name)
     (workdir / "exercises").mkdir()
     _copy_without_outputs(EXERCISE_NOTEBOOK, workdir / "exercises" / EXERCISE_NOTEBOOK.name)
+    _write_notebook(workdir / FILTER_NOTEBOOK, [FILTER_IMPORT, FILTER_CELL])
     # The kernel runs in the temporary folder: PYTHONPATH lets it import utils/.
     server = JupyterLabServer(
         workdir,
@@ -252,3 +270,65 @@ def test_an_exercise_shows_the_hint_then_the_success_line(page, lab_server):
     assert "✗ linear_forward does not give the library's results" in wrong
     assert "Hint: the bias is missing: Z = W A + b" in wrong
     assert right.strip().startswith("✓ linear_forward is correct")
+
+
+def _dropdown(page, cell, label: str):
+    """The <select> of the dropdown labelled `label` in `cell`."""
+    return cell.locator(".widget-dropdown", has=page.locator("label", has_text=label)).first.locator("select")
+
+
+def _selected_text(select) -> str:
+    """The text of the option shown (ipywidgets writes the spaces of an option as no-break spaces)."""
+    return select.evaluate("s => s.options[s.selectedIndex].textContent").replace("\xa0", " ")
+
+
+def _choose(select, text: str) -> None:
+    """Choose the option reading `text`, as a learner does (a change event on the <select>)."""
+    index = select.evaluate("(s, t) => Array.from(s.options).findIndex(o => o.textContent.replace(/\\u00a0/g, ' ') "
+                            "=== t)", text)
+    assert index >= 0, f"no option {text!r}"
+    select.select_option(index=index)
+
+
+def test_filter_explorer_follows_a_preset_and_a_weight(page, lab_server):
+    tab = page.context.new_page()   # a tab of its own, as the exercise's
+    lab = Lab(tab, lab_server)
+    try:
+        lab.open_notebook(FILTER_NOTEBOOK)
+        lab.run_cell(lab.code_cell_containing(FILTER_IMPORT))
+        cell = lab.code_cell_containing(FILTER_CELL)
+        lab.run_cell(cell)
+        first = lab.wait_images(cell, count=1)
+        status = cell.locator(".widget-html-content").last
+        first_status = status.inner_text()
+        preset = _dropdown(tab, cell, "kernel preset")
+        assert _selected_text(preset) == "vertical edges"
+        cell.locator(".jp-OutputArea-output").first.screenshot(path=str(ARTIFACTS / "filter_widget_before.png"),
+                                                              animations="disabled")
+
+        _choose(preset, "Sobel horizontal")  # the nine sliders take the preset's weights
+        sobel = lab.wait_images_change(cell, first, timeout_ms=30_000)
+        weights_sobel = [_slider_value(cell, f"W[{i},{j}]") for i in range(3) for j in range(3)]
+
+        _step_slider(tab, cell, "W[1,1]")  # 0.00 -> 0.01 (continuous_update: sent at once)
+        custom = lab.wait_images_change(cell, sobel, timeout_ms=30_000)
+        tab.wait_for_function("(s) => s.options[s.selectedIndex].textContent.replace(/\\u00a0/g, ' ') === 'custom'",
+                              arg=preset.element_handle(), timeout=30_000)
+        centre = _slider_value(cell, "W[1,1]")
+        text = status.inner_text()
+        cell.locator(".jp-OutputArea-output").first.screenshot(path=str(ARTIFACTS / "filter_widget_after.png"),
+                                                              animations="disabled")
+    except Exception:
+        tab.screenshot(path=str(ARTIFACTS / "failure.png"))
+        raise
+    finally:
+        tab.close()
+
+    minus = "\u2212"  # the sliders' readouts write a minus sign, not a hyphen
+    assert weights_sobel == ["1.00", "2.00", "1.00", "0.00", "0.00", "0.00",
+                             f"{minus}1.00", f"{minus}2.00", f"{minus}1.00"]
+    assert centre == "0.01"
+    assert len({first[0], sobel[0], custom[0]}) == 3, "the maps were not redrawn after each change"
+    assert first_status.startswith("train photo 19 (cat): Z = conv_forward(A (1, 64, 64, 1), W (3, 3, 1, 1)")
+    assert "pool_forward(relu(Z), {'f': 2, 'stride': 2}, 'max') → (1, 32, 32, 1)" in text
+    assert text != first_status  # the new maps' ranges

@@ -321,3 +321,25 @@ def test_a_network_of_layers_with_batch_normalization_predicts_as_the_library_do
     expected = predict_images(np.stack([load_image(p, 32) for p in photos]), parameters, metadata)
     printed = printed_probabilities(result.stdout)
     assert [printed[str(p)] for p in photos] == pytest.approx(expected, abs=6e-4)
+
+
+def test_a_convolutional_cat_network_predicts_as_the_library_does(tmp_path, photos):
+    """A format_version 2 file with an Image layer and 4-D filters through the predict command."""
+    from utils.datasets import load_cats_vs_noncats
+    from utils.layers import Activation, Conv2D, Flatten, Image, Pool2D
+    from utils.preprocessing import images_to_matrix
+    train_x, train_y, *_ = load_cats_vs_noncats(32)
+    layers = [Image(32, 32, 3), Conv2D(4, 3), Activation("relu"), Pool2D(2), Flatten()]
+    model = NeuralNetwork(layers=layers, optimizer="adam", learning_rate=0.01, batch_size=64, epochs=2,
+                          dtype=np.float64)
+    model.fit(images_to_matrix(train_x, np.float64), train_y)
+    path = model.save(tmp_path / "cnn.npz", dataset="cats_vs_noncats",
+                      preprocessing={"image_size": 32, "scaling": "unit"}, class_names=["non-cat", "cat"])
+    result = run("predict", "--parameters", path, *photos)
+    assert result.returncode == 0, result.stderr
+    assert "layer_dims [3072, 1]" in result.stdout
+    parameters, metadata = load_parameters(path)
+    assert parameters["W1"].shape == (3, 3, 3, 4)
+    expected = predict_images(np.stack([load_image(p, 32) for p in photos]), parameters, metadata)
+    printed = printed_probabilities(result.stdout)
+    assert [printed[str(p)] for p in photos] == pytest.approx(expected, abs=6e-4)

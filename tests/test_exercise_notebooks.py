@@ -41,12 +41,12 @@ def _exercises(cells):
             if c.cell_type == "code" and BEGIN in c.source]
 
 
-def test_six_notebooks_hold_the_39_exercises_each_checked_once():
+def test_seven_notebooks_hold_the_44_exercises_each_checked_once():
     assert [p.name for p in SOURCES] == ["chapter1_logistic_regression.ipynb", "chapter2_shallow_network.ipynb",
                                          "chapter5_softmax_digits.ipynb", "chapter6_deeper_networks.ipynb",
-                                         "optimization_code.ipynb", "project.ipynb"]
+                                         "chapter7_convolution.ipynb", "optimization_code.ipynb", "project.ipynb"]
     names = [name for p in SOURCES for _, name in _exercises(_cells(p))]
-    assert len(names) == len(set(names)) == len(CHECKS) == 39 and set(names) == set(CHECKS)
+    assert len(names) == len(set(names)) == len(CHECKS) == 44 and set(names) == set(CHECKS)
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.stem)
@@ -67,7 +67,7 @@ def test_markers_match_and_each_solution_is_followed_by_its_check(path):
 #: The chapters in the order the README gives them; an exercise's answer may not be shown in an earlier one.
 READING_ORDER = ["chapter1_logistic_regression.ipynb", "chapter2_shallow_network.ipynb", "project.ipynb",
                  "optimization_code.ipynb", "chapter5_softmax_digits.ipynb", "chapter6_deeper_networks.ipynb",
-                 "playground.ipynb"]
+                 "chapter7_convolution.ipynb", "playground.ipynb"]
 
 
 def test_no_chapter_shows_the_answer_to_an_exercise_of_a_later_chapter():

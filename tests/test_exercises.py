@@ -5,8 +5,10 @@ import numpy as np
 import pytest
 
 import utils
+import utils.conv_loops
 from utils import exercises as E
 from utils.activations import relu, relu_backward, sigmoid, sigmoid_backward, softmax
+from utils.conv import zero_pad
 from utils.deep import layer_dims_of, linear_backward, linear_forward
 from utils.gradient_check import dictionary_to_vector, gradients_to_vector, vector_to_dictionary
 
@@ -259,6 +261,134 @@ def layernorm_forward(Z, gamma, beta, ln_param=None, axis=0, ddof=0, with_eps=Tr
 
 SOLUTIONS.update(batchnorm_forward=batchnorm_forward, batchnorm_backward=batchnorm_backward,
                  layernorm_forward=layernorm_forward)
+
+
+# ---- chapter 7: the course's loops, with switches for the typical mistakes ------------------------------------
+
+def conv_single_step(a_slice_prev, W, b, bias="number"):
+    """A learner's conv_single_step: bias "number" (b.item()), "none", "array" (b as it is, (1, 1, 1)) or "each"
+    (added to every product)."""
+    if bias == "each":
+        return float(np.sum(a_slice_prev * W + b.item()))
+    Z = np.sum(a_slice_prev * W)
+    return {"number": Z + b.item(), "none": Z, "array": Z + b}[bias]
+
+
+def conv_forward(A_prev, W, b, hparameters, pad_image=True, plus_one=True, stride_in_start=True, whole_filter=False,
+                 inclusive_end=False, cache_padded=False, bias_again=False):
+    """A learner's conv_forward with loops (Coursera's layout), with switches for the typical mistakes."""
+    m, n_H_prev, n_W_prev, n_C_prev = A_prev.shape
+    f, f, n_C_prev, n_C = W.shape
+    stride, pad = hparameters["stride"], hparameters["pad"]
+    p = pad if pad_image else 0
+    n_H = (n_H_prev + 2 * p - f) // stride + (1 if plus_one else 0)
+    n_W = (n_W_prev + 2 * p - f) // stride + (1 if plus_one else 0)
+    Z = np.zeros((m, n_H, n_W, n_C))
+    A_prev_pad = zero_pad(A_prev, p)
+    for i in range(m):
+        for h in range(n_H):
+            vert_start = h * stride if stride_in_start else h
+            vert_end = vert_start + f - (1 if inclusive_end else 0)
+            for w in range(n_W):
+                horiz_start = w * stride if stride_in_start else w
+                horiz_end = horiz_start + f - (1 if inclusive_end else 0)
+                a_slice_prev = A_prev_pad[i, vert_start:vert_end, horiz_start:horiz_end, :]
+                for c in range(n_C):
+                    weights = W if whole_filter else W[:, :, :, c]
+                    Z[i, h, w, c] = np.sum(a_slice_prev * weights) + b[0, 0, 0, c] * (2 if bias_again else 1)
+    return Z, (A_prev_pad if cache_padded else A_prev, W, b, hparameters)
+
+
+def pool_forward(A_prev, hparameters, mode="max", modes=None, over_channels=False, stride_in_start=True, total=False):
+    """A learner's pool_forward with loops, with switches: `modes` {mode: the mode used}, every channel's window,
+    the start without the stride, the sum for the mean."""
+    m, n_H_prev, n_W_prev, n_C = A_prev.shape
+    f, stride = hparameters["f"], hparameters["stride"]
+    n_H, n_W = (n_H_prev - f) // stride + 1, (n_W_prev - f) // stride + 1
+    mode = (modes or {}).get(mode, mode)
+    A = np.zeros((m, n_H, n_W, n_C))
+    for i in range(m):
+        for h in range(n_H):
+            for w in range(n_W):
+                vs, hs = (h * stride, w * stride) if stride_in_start else (h, w)
+                for c in range(n_C):
+                    window = A_prev[i, vs:vs + f, hs:hs + f, :] if over_channels else A_prev[i, vs:vs + f, hs:hs + f, c]
+                    if mode == "max":
+                        A[i, h, w, c] = np.max(window)
+                    else:
+                        A[i, h, w, c] = np.sum(window) if total else np.mean(window)
+    return A, (A_prev, hparameters)
+
+
+def conv_backward(dZ, cache, per_example=False, db_assigned=False, crop="right", dW_from="window", dA_from="W",
+                  per_m=False):
+    """A learner's conv_backward with loops, with switches: dW and db started again for every example, db assigned,
+    the crop ("right", "none", "coursera": pad:-pad whatever pad), dW from W, dA_prev from the window, a 1/m."""
+    A_prev, W, b, hparameters = cache
+    stride, pad = hparameters["stride"], hparameters["pad"]
+    f = W.shape[0]
+    m, n_H, n_W, n_C = dZ.shape
+    n_H_prev, n_W_prev = A_prev.shape[1:3]
+    dW, db = np.zeros(W.shape), np.zeros(b.shape)
+    A_prev_pad = zero_pad(A_prev, pad)
+    dA_prev_pad = np.zeros(A_prev_pad.shape)
+    for i in range(m):
+        if per_example:
+            dW, db = np.zeros(W.shape), np.zeros(b.shape)
+        for h in range(n_H):
+            for w in range(n_W):
+                for c in range(n_C):
+                    vs, hs = h * stride, w * stride
+                    a_slice = A_prev_pad[i, vs:vs + f, hs:hs + f, :]
+                    dA_prev_pad[i, vs:vs + f, hs:hs + f, :] += (W[:, :, :, c] if dA_from == "W" else a_slice) * dZ[i, h, w, c]
+                    dW[:, :, :, c] += (a_slice if dW_from == "window" else W[:, :, :, c]) * dZ[i, h, w, c]
+                    if db_assigned:
+                        db[:, :, :, c] = dZ[i, h, w, c]
+                    else:
+                        db[:, :, :, c] += dZ[i, h, w, c]
+    if crop == "none":
+        dA_prev = dA_prev_pad
+    else:
+        dA_prev = np.zeros(A_prev.shape)
+        for i in range(m):
+            dA_prev[i] = (dA_prev_pad[i, pad:-pad, pad:-pad, :] if crop == "coursera"
+                          else dA_prev_pad[i, pad:pad + n_H_prev, pad:pad + n_W_prev, :])
+    return (dA_prev, dW / m, db / m) if per_m else (dA_prev, dW, db)
+
+
+def pool_backward(dA, cache, mode="max", modes=None, mask="window", share="f*f", assign=False):
+    """A learner's pool_backward with loops, with switches: `modes` {mode: the mode used}, the mask of the whole
+    image ("image") or none ("none"), the average's share dA / f ("f"), the window's gradient assigned."""
+    A_prev, hparameters = cache
+    f, stride = hparameters["f"], hparameters["stride"]
+    m, n_H, n_W, n_C = dA.shape
+    mode = (modes or {}).get(mode, mode)
+    dA_prev = np.zeros(A_prev.shape)
+    for i in range(m):
+        for h in range(n_H):
+            for w in range(n_W):
+                for c in range(n_C):
+                    vs, hs = h * stride, w * stride
+                    if mode == "max":
+                        window = A_prev[i, vs:vs + f, hs:hs + f, c]
+                        if mask == "image":
+                            chosen = window == np.max(A_prev[i, :, :, c])
+                        elif mask == "none":
+                            chosen = np.ones((f, f))
+                        else:
+                            chosen = window == np.max(window)
+                        value = chosen * dA[i, h, w, c]
+                    else:
+                        value = np.ones((f, f)) * dA[i, h, w, c] / (f if share == "f" else f * f)
+                    if assign:
+                        dA_prev[i, vs:vs + f, hs:hs + f, c] = value
+                    else:
+                        dA_prev[i, vs:vs + f, hs:hs + f, c] += value
+    return dA_prev
+
+
+SOLUTIONS.update(conv_single_step=conv_single_step, conv_forward=conv_forward, pool_forward=pool_forward,
+                 conv_backward=conv_backward, pool_backward=pool_backward)
 
 
 def _as_learner(fn):
@@ -657,6 +787,51 @@ MISTAKES = {
         (lambda Z, g, b, p=None: layernorm_forward(Z, g, b, p, with_eps=False), "add eps inside the square root"),
         (lambda Z, g, b, p=None: (layernorm_forward(Z, g, b, p)[1][0], layernorm_forward(Z, g, b, p)[1]),
          "scale and shift the normalised values"),
+    ],
+    "conv_single_step": [
+        (lambda a, W, b: conv_single_step(a, W, b, bias="none"), "add the bias"),
+        (lambda a, W, b: conv_single_step(a, W, b, bias="each"), "add b once, after the sum"),
+        (lambda a, W, b: conv_single_step(a, W, b, bias="array"), "returned an array of shape (1, 1, 1), not one number"),
+        (lambda a, W, b: np.sum(a * W) + float(b), "the bias b (1, 1, 1) as b.item()"),
+        (lambda a, W, b: a * W + b.item(), "sum the products into one number"),
+    ],
+    "conv_forward": [
+        (lambda *a: conv_forward(*a, pad_image=False), "pad the images first: A_prev_pad = zero_pad(A_prev, pad)"),
+        (lambda *a: conv_forward(*a, plus_one=False), "the + 1 counts the first window"),
+        (lambda *a: conv_forward(*a, stride_in_start=False), "(yours: vert_start = h, horiz_start = w; the stride"),
+        (lambda *a: conv_forward(*a, whole_filter=True), "multiply the window by ONE filter, W[:, :, :, c]"),
+        (lambda *a: conv_forward(*a, inclusive_end=True), "the slice is one entry short"),
+        (lambda *a: conv_forward(*a, cache_padded=True), "the cache holds the A_prev you were given, unpadded"),
+        (lambda *a: conv_forward(*a, bias_again=True), "add the bias once"),
+        (lambda A, W, b, hp: conv_forward(A, W, np.zeros_like(b), hp), "add the bias: Z[i, h, w, c]"),
+    ],
+    "pool_forward": [
+        (lambda A, hp, mode="max": pool_forward(A, hp, mode, modes={"max": "average", "average": "max"}),
+         "the modes are swapped"),
+        (lambda A, hp, mode="max": pool_forward(A, hp, mode, modes={"average": "max"}), "yours takes the max in both"),
+        (lambda A, hp, mode="max": pool_forward(A, hp, mode, over_channels=True), "pool each channel on its own"),
+        (lambda A, hp, mode="max": pool_forward(A, hp, mode, stride_in_start=False), "the stride is missing"),
+        (lambda A, hp, mode="max": pool_forward(A, hp, mode, total=True), "average-pooling takes the mean"),
+        (lambda A, hp, mode: pool_forward(A, hp, mode), "give mode its default"),
+    ],
+    "conv_backward": [
+        (lambda dZ, cache: conv_backward(dZ, cache, per_example=True), "add up dW and db over EVERY example"),
+        (lambda dZ, cache: conv_backward(dZ, cache, db_assigned=True), "db[:, :, :, c] += dZ[i, h, w, c]: add every"),
+        (lambda dZ, cache: conv_backward(dZ, cache, crop="coursera"), "with pad = 0, da_prev_pad[pad:-pad] is empty"),
+        (lambda dZ, cache: conv_backward(dZ, cache, crop="none"), "crop the padding off"),
+        (lambda dZ, cache: conv_backward(dZ, cache, dW_from="W"), "dW gets the WINDOW times dZ"),
+        (lambda dZ, cache: conv_backward(dZ, cache, dA_from="window"), "dA_prev gets the FILTER times dZ"),
+        (lambda dZ, cache: conv_backward(dZ, cache, per_m=True), "m times too small (m, the number of examples)"),
+    ],
+    "pool_backward": [
+        (lambda dA, cache, mode="max": pool_backward(dA, cache, mode, mask="image"), "not of the whole image"),
+        (lambda dA, cache, mode="max": pool_backward(dA, cache, mode, mask="none"), "the mask is True only at the"),
+        (lambda dA, cache, mode="max": pool_backward(dA, cache, mode, share="f"), "each gets dA / (f * f), not dA / f"),
+        (lambda dA, cache, mode="max": pool_backward(dA, cache, mode, assign=True), "windows that overlap"),
+        (lambda dA, cache, mode="max": pool_backward(dA, cache, mode, modes={"max": "average", "average": "max"}),
+         "the modes are swapped"),
+        (lambda dA, cache, mode="max": pool_backward(dA, cache, mode, modes={"average": "max"}),
+         "(yours does max in both modes)"),
     ],
     "softmax_cross_entropy_backward": [
         (lambda Z, Y: Y - softmax(Z)[0], "not Y - A"),
@@ -1318,6 +1493,144 @@ def test_unchanged_layers_are_said_once(capsys):
         return new
     message = E.check_update_parameters(first_layer_only).message
     assert "come back unchanged, as they were given" in message and message.count("unchanged") == 1
+
+
+# ---- chapter 7: convolution and pooling ------------------------------------------------------------------------
+
+CONV_CHECKS = ("conv_single_step", "conv_forward", "pool_forward", "conv_backward", "pool_backward")
+
+
+@pytest.mark.parametrize("name, fn", [
+    ("conv_single_step", utils.conv.conv_single_step), ("conv_forward", utils.conv.conv_forward),
+    ("pool_forward", utils.conv.pool_forward), ("conv_backward", utils.conv.conv_backward),
+    ("pool_backward", utils.conv.pool_backward), ("conv_forward", utils.conv_loops.conv_forward_loops),
+    ("pool_forward", utils.conv_loops.pool_forward_loops), ("conv_backward", utils.conv_loops.conv_backward_loops),
+    ("pool_backward", utils.conv_loops.pool_backward_loops)], ids=lambda x: getattr(x, "__name__", x))
+def test_vectorised_and_loop_answers_both_pass(name, fn, capsys):
+    """The checks compare values only: the library's vectorised functions and the course's loops both pass."""
+    assert E.CHECKS[name](_as_learner(fn)).passed
+
+
+def test_a_loop_answer_is_checked_in_well_under_a_second(capsys):
+    import time
+    for name in CONV_CHECKS:
+        start = time.perf_counter()
+        assert E.CHECKS[name](SOLUTIONS[name]).passed
+        assert time.perf_counter() - start < 1.0, name
+
+
+@pytest.mark.parametrize("name", CONV_CHECKS)
+def test_every_wrong_variant_runs_on_every_case_and_differs_somewhere(name):
+    """A variant that raises, or equals the library's everywhere, could never name its mistake."""
+    import copy
+    from utils.exercises import conv as C
+    from utils.exercises.core import _compare
+    make = {"conv_single_step": C._single_step_exercise, "conv_forward": C._forward_exercise,
+            "pool_forward": C._pool_forward_exercise, "conv_backward": C._backward_exercise,
+            "pool_backward": C._pool_backward_exercise}[name]
+    exercise = make()
+    for mistake in (m for m in exercise.mistakes if m.variant is not None):
+        differs = False
+        for args in exercise.cases():
+            got = mistake.variant(*copy.deepcopy(args))
+            differs |= _compare(exercise.reference(*copy.deepcopy(args)), got, "the result") is not None
+        assert differs, mistake.hint
+
+
+def test_the_cases_have_strides_1_and_2_pads_0_to_2_and_both_pooling_modes():
+    from utils.exercises import conv as C
+    conv = [args[3] for args in C._forward_cases()] + [args[1][3] for args in C._backward_cases()]
+    assert {hp["stride"] for hp in conv} == {1, 2} and {hp["pad"] for hp in conv} == {0, 1, 2}
+    pools = C._pool_forward_cases() + [(cache[0], cache[1], *rest) for _, cache, *rest in C._pool_backward_cases()]
+    assert {args[2] if len(args) > 2 else "default" for args in pools} == {"max", "average", "default"}
+    assert {args[1]["stride"] < args[1]["f"] for args in pools} == {True, False}   # overlapping windows and not
+    for args in C._forward_cases():
+        A_prev, W = args[0], args[1]
+        assert W.shape[2] not in (1, W.shape[3])   # a whole W where one filter is meant cannot broadcast
+
+
+def _window_slip(rows=(0, 0), cols=(0, 0)):
+    """pool_forward with its windows' slices off: [vert_start + rows[0]:vert_end + rows[1], ...]."""
+    def forward(A_prev, hparameters, mode="max"):
+        m, n_H_prev, n_W_prev, n_C = A_prev.shape
+        f, s = hparameters["f"], hparameters["stride"]
+        n_H, n_W = (n_H_prev - f) // s + 1, (n_W_prev - f) // s + 1
+        A = np.zeros((m, n_H, n_W, n_C))
+        reduce = np.max if mode == "max" else np.mean
+        for h in range(n_H):
+            for w in range(n_W):
+                window = A_prev[:, h * s + rows[0]:h * s + f + rows[1], w * s + cols[0]:w * s + f + cols[1], :]
+                A[:, h, w, :] = reduce(window, axis=(1, 2))
+        return A, (A_prev, hparameters)
+    return forward
+
+
+@pytest.mark.parametrize("fn, fragment", [
+    (_window_slip(rows=(1, 0)), "yours gives the value of rows 1:2, columns 2:4"),
+    (_window_slip(cols=(0, 1)), "yours gives the value of rows 2:4, columns 0:3"),
+    (_window_slip(rows=(0, -1)), "yours gives the value of rows 0:1, columns 0:2"),
+])
+def test_a_pooling_window_off_by_one_is_shown_with_its_rows_and_columns(fn, fragment, capsys):
+    feedback = E.check_pool_forward(fn)
+    assert "is rows" in feedback.message and fragment in feedback.message, feedback.message
+
+
+def test_a_convolution_window_starting_one_row_low_is_shown(capsys):
+    def low(A_prev, W, b, hparameters):
+        Z, cache = utils.conv.conv_forward(A_prev, W, b, hparameters)
+        A_pad = zero_pad(A_prev, hparameters["pad"])
+        f, s = W.shape[0], hparameters["stride"]
+        for h in range(Z.shape[1]):
+            for w in range(Z.shape[2]):
+                window = A_pad[:, h * s + 1:h * s + 1 + f, w * s:w * s + f, :]
+                if window.shape[1] == f:
+                    Z[:, h, w, :] = window.reshape(len(A_prev), -1) @ W.reshape(-1, W.shape[3]) + b.reshape(-1)
+        return Z, cache
+    feedback = E.check_conv_forward(low)
+    assert "the window of output (h, w) = (0, 0) is rows 0:2, columns 0:2 of the padded image" in feedback.message
+    assert "yours gives the value of rows 1:3, columns 0:2" in feedback.message
+
+
+@pytest.mark.parametrize("axis, fragment", [(0, "for i in range(m): yours skips the last example"),
+                                            (1, "for h in range(n_H): yours skips the last row"),
+                                            (3, "for c in range(n_C): yours skips the last channel")])
+def test_a_loop_that_stops_one_short_is_named(axis, fragment, capsys):
+    from utils.exercises.conv import _skipped
+
+    def forward(A_prev, W, b, hparameters):
+        Z, cache = utils.conv.conv_forward(A_prev, W, b, hparameters)
+        return _skipped(Z, axis), cache
+
+    def backward(dA, cache, mode="max"):
+        return utils.conv.pool_backward(_skipped(dA, axis), cache, mode)
+    for feedback in (E.check_conv_forward(forward), E.check_pool_backward(backward)):
+        assert fragment in feedback.message, feedback.message
+
+
+def test_a_window_cut_short_names_its_possible_causes_from_the_shapes(capsys):
+    """The error of a loop whose slice is short names what gives that shape first: no padding, one entry short."""
+    def unpadded(A_prev, W, b, hparameters):   # the sizes with the padding, the windows from A_prev
+        f, stride, pad = W.shape[0], hparameters["stride"], hparameters["pad"]
+        n_H, n_W = (A_prev.shape[1] + 2 * pad - f) // stride + 1, (A_prev.shape[2] + 2 * pad - f) // stride + 1
+        Z = np.zeros((A_prev.shape[0], n_H, n_W, W.shape[3]))
+        for i in range(A_prev.shape[0]):
+            for h in range(n_H):
+                for w in range(n_W):
+                    for c in range(W.shape[3]):
+                        window = A_prev[i, h * stride:h * stride + f, w * stride:w * stride + f, :]
+                        Z[i, h, w, c] = np.sum(window * W[:, :, :, c]) + b[0, 0, 0, c]
+        return Z, (A_prev, W, b, hparameters)
+
+    feedback = E.check_conv_forward(unpadded)
+    assert "raised ValueError" in feedback.message and "the image is not padded" in feedback.message
+    feedback = E.check_conv_forward(lambda *a: conv_forward(*a, inclusive_end=True))
+    assert "vert_end = vert_start + f and horiz_end = horiz_start + f" in feedback.message
+    assert "not padded" not in feedback.message
+
+
+def test_a_single_step_returning_a_0_d_array_or_a_numpy_float_passes(capsys):
+    assert E.check_conv_single_step(lambda a, W, b: np.sum(a * W) + np.squeeze(b)).passed
+    assert E.check_conv_single_step(lambda a, W, b: np.float64(np.sum(a * W) + b.item())).passed
 
 
 # ---- a constant factor, named in the engine, for every exercise --------------------------------------------

@@ -16,8 +16,8 @@ import pytest
 from PIL import Image
 
 from image_support import sparse_png
-from utils.explorers import (Debouncer, cats_explorer, course_explorer, optimizer_explorer, optimizer_trajectories,
-                             photo_explorer, planar_explorer)
+from utils.explorers import (KERNEL_PRESETS, Debouncer, cats_explorer, course_explorer, filter_explorer, filter_maps,
+                             optimizer_explorer, optimizer_trajectories, photo_explorer, planar_explorer)
 from utils.persistence import load_parameters, predict_images
 
 
@@ -361,6 +361,112 @@ def test_course_explorer_without_the_photos_says_how_to_fetch_them(monkeypatch, 
     monkeypatch.setenv("DATASETS_DIR", str(tmp_path))
     explorer = course_explorer()
     assert explorer.model is None and explorer.runs == 0 and explorer.photos is None
+    assert "Could not load the catvnoncat photos" in explorer.status.value
+    assert "python -m utils.datasets download catvnoncat" in explorer.status.value
+    assert explorer.wait_idle(1)
+
+
+# ------------------------------------------------------------------ filters: convolution and pooling (chapter 7)
+
+@pytest.fixture(scope="module")
+def tiny_photos():
+    """{"train": 3 photos 8 x 8, "test": 2}: a bright square on a dark background, shifted, for the filter explorer."""
+    images = np.zeros((5, 8, 8, 3), np.uint8)
+    for k in range(5):
+        images[k, 2 + k % 3:5 + k % 3, 2:6] = 200
+    return {"train": (images[:3], np.array([1, 0, 1])), "test": (images[3:], np.array([0, 1]))}
+
+
+def _kernel(explorer):
+    return np.array([[explorer.controls[f"w{i}{j}"].value for j in range(3)] for i in range(3)])
+
+
+def test_filter_explorer_draws_the_course_maps_of_a_cat_photo():
+    explorer = filter_explorer()  # the catvnoncat photos, train photo 19, vertical edges
+    assert repr(explorer) == "<filter explorer>"
+    assert explorer.runs == 1 and explorer.error is None
+    _png(explorer)
+    assert explorer.image.shape == (64, 64, 3) and explorer.label == 1
+    assert explorer.feature_map.shape == (64, 64) and explorer.pooled_map.shape == (32, 32)
+    np.testing.assert_array_equal(_kernel(explorer), KERNEL_PRESETS["vertical edges"])
+    feature, pooled = filter_maps(explorer.photos["train"][0][19], KERNEL_PRESETS["vertical edges"])
+    np.testing.assert_array_equal(explorer.feature_map, feature)
+    np.testing.assert_array_equal(explorer.pooled_map, pooled)
+    status = _text(explorer.status.value)
+    assert status.startswith("train photo 19 (cat): Z = conv_forward(A (1, 64, 64, 1), W (3, 3, 1, 1), b = 0, "
+                             "{'stride': 1, 'pad': 1}) → (1, 64, 64, 1)"), status
+    assert "pool_forward(relu(Z), {'f': 2, 'stride': 2}, 'max') → (1, 32, 32, 1), from 0.00 to" in status
+    assert explorer.controls["index"].max == 208 and explorer.controls["w11"].continuous_update
+
+
+def test_filter_explorer_redraws_when_a_weight_moves_and_calls_the_kernel_custom(tiny_photos):
+    explorer = filter_explorer(index=0, photos=tiny_photos, debounce=0.05)
+    first, feature = _png(explorer), explorer.feature_map
+    explorer.controls["w11"].value = 2.0
+    assert explorer.wait_idle(30)
+    assert explorer.runs == 2 and explorer.error is None, explorer.error
+    assert explorer.controls["preset"].value == "custom"
+    assert _png(explorer) != first and not np.array_equal(explorer.feature_map, feature)
+    expected = np.array(KERNEL_PRESETS["vertical edges"])
+    expected[1, 1] = 2.0
+    np.testing.assert_array_equal(explorer.kernel, expected)
+    np.testing.assert_array_equal(explorer.feature_map, filter_maps(tiny_photos["train"][0][0], expected)[0])
+    explorer.controls["w11"].value = 0.0  # back to the preset's weights: the dropdown names it again
+    assert explorer.wait_idle(30)
+    assert explorer.controls["preset"].value == "vertical edges"
+
+
+def test_filter_explorer_preset_sets_the_nine_weights_and_redraws_once(tiny_photos):
+    explorer = filter_explorer(index=0, photos=tiny_photos, debounce=0.2)
+    first = _png(explorer)
+    explorer.controls["preset"].value = "sharpen"
+    np.testing.assert_array_equal(_kernel(explorer), KERNEL_PRESETS["sharpen"])
+    assert explorer.wait_idle(30)
+    assert explorer.runs == 2 and explorer.error is None, explorer.error
+    assert explorer.controls["preset"].value == "sharpen" and _png(explorer) != first
+    synchronous = filter_explorer(index=0, photos=tiny_photos, debounce=None)  # every redraw at once: one per preset
+    synchronous.controls["preset"].value = "blur (box)"
+    assert synchronous.runs == 2
+    np.testing.assert_array_equal(synchronous.kernel, KERNEL_PRESETS["blur (box)"])
+    synchronous.controls["preset"].value = "custom"  # naming the kernel custom changes nothing
+    assert synchronous.runs == 2 and synchronous.controls["w00"].value == pytest.approx(1 / 9)
+
+
+def test_filter_explorer_every_control_is_used(tiny_photos):
+    explorer = filter_explorer(index=0, photos=tiny_photos, debounce=None)
+    pngs = {_png(explorer)}
+    changes = [("index", 2), ("preset", "horizontal edges"), ("relu", False), ("w02", 1.5), ("split", "test")]
+    for name, value in changes:
+        explorer.controls[name].value = value
+        assert explorer.error is None, explorer.error
+        pngs.add(_png(explorer))
+    assert len(pngs) == len(changes) + 1
+    assert explorer.controls["index"].value == 1 and explorer.controls["index"].max == 1  # 2 test photos: clamped
+    assert explorer.label == 1 and "test photo 1 (cat)" in explorer.status.value
+    assert explorer.pooled_map.min() < 0 and "pool_forward(Z," in explorer.status.value  # no relu: negatives kept
+
+
+def test_filter_explorer_many_quick_slider_moves_redraw_once(tiny_photos):
+    explorer = filter_explorer(index=0, photos=tiny_photos, debounce=0.3)
+    for value in np.linspace(-1, 1, 20):  # like a weight dragged (continuous_update=True)
+        explorer.controls["w00"].value = float(value)
+    assert explorer.wait_idle(30)
+    assert explorer.runs == 2 and explorer.kernel[0, 0] == 1.0
+
+
+def test_filter_explorer_names_bad_arguments(tiny_photos):
+    with pytest.raises(ValueError, match=r"^preset: expected one of \['identity', "):
+        filter_explorer(preset="edges", index=0, photos=tiny_photos)
+    with pytest.raises(ValueError, match=r"^index: expected a photo number from 0 to 2 of the 3 train photos, got 3$"):
+        filter_explorer(index=3, photos=tiny_photos)
+    with pytest.raises(ValueError, match=r"^split: expected one of \['train', 'test'\], got 'val'$"):
+        filter_explorer(split="val", index=0, photos=tiny_photos)
+
+
+def test_filter_explorer_without_the_photos_says_how_to_fetch_them(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATASETS_DIR", str(tmp_path))
+    explorer = filter_explorer()
+    assert explorer.photos is None and explorer.runs == 0 and explorer.image is None
     assert "Could not load the catvnoncat photos" in explorer.status.value
     assert "python -m utils.datasets download catvnoncat" in explorer.status.value
     assert explorer.wait_idle(1)

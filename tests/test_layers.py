@@ -10,8 +10,8 @@ import pytest
 from utils.deep import compute_gradients
 from utils.gradient_check import numerical_gradient
 from utils.initializers import initialize_parameters_deep
-from utils.layers import (LAYERS, Activation, BatchNorm, Dense, Dropout, LayerNorm, Stack, from_description,
-                          layers_from_descriptions)
+from utils.layers import (LAYERS, Activation, BatchNorm, Conv2D, Dense, Dropout, Flatten, Image, LayerNorm, Pool2D,
+                          Stack, from_description, layers_from_descriptions)
 from utils.network import NeuralNetwork
 from utils.persistence import load_parameters, predict_images, save_network
 
@@ -68,10 +68,14 @@ def _stack_cost(stack, X, Y, params, state, lambd, seed):
     [Dense(5), BatchNorm(), Activation("relu"), Dense(4), BatchNorm(momentum=0.5), Activation("tanh")],
     [Dense(5), LayerNorm(), Activation("tanh"), Dropout(0.7), Dense(4), Activation("sigmoid")],
     [Dense(5, bias=True), BatchNorm(), Activation("leaky_relu"), Dropout(0.6)],
-], ids=["batchnorm", "layernorm-dropout", "batchnorm-with-bias"])
+    [Image(5, 4, 2), Conv2D(3, 3), Activation("relu"), Pool2D(2), Conv2D(2, 2, stride=1, pad=1),
+     Activation("tanh"), Pool2D(2, 1, "average"), Flatten(), Dropout(0.8)],
+    [Image(6, 5, 1), Conv2D(2, 3, stride=2, pad=1), Activation("relu"), Flatten(), Dense(4), Activation("tanh")],
+], ids=["batchnorm", "layernorm-dropout", "batchnorm-with-bias", "conv-pool-flatten", "conv-strided-dense"])
 def test_every_layer_kind_matches_central_differences_in_float64(hidden):
     kinds = {layer.kind for layer in hidden} | {"dense", "activation"}
-    X, Y, _ = _data(classes=3)
+    n_x = hidden[0].height * hidden[0].width * hidden[0].channels if isinstance(hidden[0], Image) else 6
+    X, Y, _ = _data(n_x=n_x, classes=3)
     stack = Stack([*hidden, Dense(3), Activation("softmax")], X.shape[0])
     params, state = stack.init("he", seed=2, dtype=np.float64)
     rng = np.random.default_rng(9)
@@ -85,7 +89,7 @@ def test_every_layer_kind_matches_central_differences_in_float64(hidden):
 
 
 def test_every_registered_kind_is_gradient_checked_above():
-    checked = {"dense", "activation", "dropout", "batchnorm", "layernorm"}
+    checked = {"dense", "activation", "dropout", "batchnorm", "layernorm", "image", "conv", "pool", "flatten"}
     assert set(LAYERS) == checked, "a new layer kind: add it to test_every_layer_kind_matches_central_differences"
 
 
@@ -126,7 +130,7 @@ def test_a_stack_that_is_not_a_classifier_is_refused(layers, match):
 
 
 @pytest.mark.parametrize("description, match", [
-    ({"kind": "conv"}, r"layers\[0\]: expected a layer .* got 'conv'"),
+    ({"kind": "attention"}, r"layers\[0\]: expected a layer .* got 'attention'"),
     ({"kind": "dense", "units": 3, "size": 2}, r"a 'dense' layer has the settings \['bias', 'units'\], got unknown"),
     ({"kind": "dropout", "keep_prob": 1.5}, r"layers\[0\]: Dropout: expected keep_prob a number in \(0, 1\]"),
     ({"kind": "dropout", "keep_prob": True}, r"Dropout: expected keep_prob a number in \(0, 1\], got True"),
@@ -267,7 +271,7 @@ def _bn_file(tmp_path, **changes):
     ({}, [{"kind": "dense", "units": 3, "bias": False}, {"kind": "batchnorm"}, {"kind": "activation", "name": "relu"},
           {"kind": "dense", "units": 1}, {"kind": "activation", "name": "softmax"}],
      r"the output layer has 1 unit\(s\), so it must be 'sigmoid'"),
-    ({}, [{"kind": "conv", "filters": 8}], r"layers\[0\]: expected a layer"),
+    ({}, [{"kind": "attention", "heads": 8}], r"layers\[0\]: expected a layer"),
 ])
 def test_format_2_files_that_break_the_schema_are_refused_on_save(tmp_path, changes, layers, match):
     stack, arrays = _bn_file(tmp_path, **changes)

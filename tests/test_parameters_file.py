@@ -71,7 +71,10 @@ def test_every_parameter_file_of_the_project_loads_and_experiment_caches_are_ref
                 for name, array in parameters.items():
                     np.testing.assert_array_equal(array, raw[name])
                     assert array.dtype == raw[name].dtype
-            assert metadata["layer_dims"][0] == parameters["W1"].shape[1]
+            from utils.layers import input_size
+            n_x = input_size(metadata["layers"], parameters["W1"].shape) if "layers" in metadata else \
+                parameters["W1"].shape[1]
+            assert metadata["layer_dims"][0] == n_x   # a network on pictures: its Image layer's h * w * c
             loaded += 1
         else:
             with pytest.raises(ValueError, match=r"not one written by save_parameters .*Experiment caches"):

@@ -47,7 +47,7 @@ pytestmark = pytest.mark.retrain
 
 #: The notebooks `.ci/run` retrains (RETRAIN_NOTEBOOKS=ci); together they fit CI's time budget.
 IN_CI = ("chapter1_logistic_regression.ipynb", "chapter2_shallow_network.ipynb", "chapter5_softmax_digits.ipynb",
-         "chapter6_deeper_networks.ipynb", "playground.ipynb")
+         "chapter6_deeper_networks.ipynb", "chapter7_convolution.ipynb", "playground.ipynb")
 
 #: Notebooks known not to read the same after a retrain, and why (an expected failure: when one passes, strict
 #: xfail fails and it comes off this list).

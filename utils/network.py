@@ -194,7 +194,8 @@ class NeuralNetwork:
                 raise ValueError("X_val: expected a validation set for early_stopping=True, got None")
             stack = self._build_stack(X.shape[0], Y.shape[0])
             self._check_batches_for_batchnorm(stack, m)
-            check_parameter_count(stack.layer_dims, "hidden_layers")
+            check_parameter_count(stack.layer_dims, "layers" if stack.pictures else "hidden_layers",
+                                  stack.parameter_count() if stack.pictures else None)
         except ValueError:
             for attr in FITTED_ATTRIBUTES:
                 self.__dict__.pop(attr, None)
@@ -373,7 +374,7 @@ class NeuralNetwork:
         params["hidden_layers"] = list(self.hidden_layers)
         if not isinstance(self.activations, str):
             params["activations"] = list(self.activations)
-        if not self.hidden_layers:
+        if not self.hidden_layers and self.layers is None:
             params["activations"] = []  # no hidden layer: the hidden activation is not used
         params["dtype"] = self.dtype.name
         if self.layers is not None:

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from .deep import L_model_forward, layer_dims_of
+from .layers import input_size
 from .parameters_file import (FORMAT_VERSION, STACK_FORMAT_VERSION, check_stack_members, stack_of, check_save_path,
                               check_weights, encode_metadata,
                               read_parameters_file, write_atomically)
@@ -69,7 +70,7 @@ def save_network(path, arrays, layers, **metadata):
     if "layers" in metadata:
         raise ValueError("layers: given twice")
     arrays = check_weights(arrays, layers)
-    stack = stack_of(layers, arrays["W1"].shape[1], "layers")
+    stack = stack_of(layers, input_size(layers, arrays["W1"].shape), "layers")
     metadata = {"format_version": STACK_FORMAT_VERSION, "layer_dims": stack.layer_dims, "version": _library_version(),
                 **metadata, "layers": stack.describe()}
     arrays.update(encode_metadata(metadata, arrays))
@@ -159,7 +160,8 @@ def predict_images(images, parameters, metadata):
         raise ValueError(f"metadata: expected a 'preprocessing' entry, got keys {sorted(metadata)}")
     recipe = metadata["preprocessing"]
     size, channels = int(recipe.get("image_size", 0)), int(recipe.get("channels", 3))
-    n_x = parameters["W1"].shape[1]
+    n_x = input_size(metadata["layers"], np.shape(parameters["W1"])) if "layers" in metadata else \
+        parameters["W1"].shape[1]
     if n_x != size * size * channels:
         raise ValueError(f"parameters: W1 expects n_x = {n_x} inputs, but the recorded preprocessing makes "
                          f"{size}x{size}x{channels} = {size * size * channels}; the metadata does not belong "

@@ -41,7 +41,8 @@ def layer_signals(parameters, X, Y, activations=None):
 
 
 def gradient_sizes(model, X, labels):
-    """The root-mean-square of dJ/dW_l for every dense layer l = 1..L of a fitted `NeuralNetwork`: (L,).
+    """The root-mean-square of dJ/dW_l for every layer with weights l = 1..L (dense or convolution) of a fitted
+    `NeuralNetwork`: (L,).
 
     One training-mode pass of X (n_0, m) with labels (m,) or (1, m) in 0..C-1 (batch normalization with the
     batch's statistics, its running statistics left as they are; no L2 term; dropout masks from seed 0):
@@ -49,11 +50,12 @@ def gradient_sizes(model, X, labels):
     """
     from .costs import one_hot
     model._check_fitted()
-    X = check_X(X, model.layer_dims_[0]).astype(model.parameters_["W1"].dtype, copy=False)
+    X = check_X(X, model.stack_.n_x).astype(model.parameters_["W1"].dtype, copy=False)
     labels = np.asarray(labels).reshape(-1)
     Y = labels.reshape(1, -1) if model.output_ == "sigmoid" else one_hot(labels, model.n_classes_)
     _, _, grads = model.stack_.gradients(X, Y.astype(X.dtype), model.parameters_, dict(model.state_), rng=0)
-    return np.array([np.sqrt(np.mean(grads[f"dW{l}"] ** 2)) for l in range(1, len(model.layer_dims_))])
+    weighted = sum(1 for name in model.parameters_ if name.startswith("W"))
+    return np.array([np.sqrt(np.mean(grads[f"dW{l}"] ** 2)) for l in range(1, weighted + 1)])
 
 
 def pixel_permutation(n_x, seed=0):
@@ -89,3 +91,51 @@ def permute_first_layer(parameters, permutation):
     new = {key: value.copy() for key, value in parameters.items() if key[0] in "Wb" and key[1:].isdigit()}
     new["W1"] = W1[:, check_permutation(permutation, W1.shape[1])]
     return new
+
+
+def shown_array(values, limit=80):
+    """An array as an error message may quote it: its dtype and its values, cut."""
+    text = f"{values.dtype} {np.array2string(values, threshold=8)}"
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def saliency(model, X, classes=None):
+    """How much each input moves the class score: |dZ_c / dX| for a fitted `NeuralNetwork`, (n_x, m).
+
+    Z_c is the output layer's pre-activation for class c (the score before the sigmoid / softmax): for a sigmoid
+    output the one score, for a softmax output row `classes[i]` for example i (default: the predicted class). The
+    gradient is the network's own backward pass in test mode, carried one layer further down to the pixels
+    (`Stack.input_gradient`, simonyan2014's saliency map); its absolute value, which a plot takes the largest of
+    over a pixel's channels.
+    """
+    model._check_fitted()
+    X = check_X(X, model.stack_.n_x)
+    X = X.astype(model.parameters_["W1"].dtype, copy=False)
+    n_y = model.stack_.layer_dims[-1]
+    m = X.shape[1]
+    if n_y == 1:
+        if classes is not None:
+            raise ValueError("classes: a sigmoid output has one score, P(y = 1)'s: leave classes None")
+        dZL = np.ones((1, m), X.dtype)
+    else:
+        if classes is None:
+            classes = model.predict(X)[0]
+        classes = np.asarray(classes).reshape(-1)
+        if classes.shape != (m,) or classes.dtype.kind not in "iu" or classes.min() < 0 or classes.max() >= n_y:
+            raise ValueError(f"classes: expected {m} whole class indices in 0..{n_y - 1}, got "
+                             f"{shown_array(classes)}")
+        dZL = np.zeros((n_y, m), X.dtype)
+        dZL[classes, np.arange(m)] = 1
+    return np.abs(model.stack_.input_gradient(X, model.parameters_, model.state_, dZL))
+
+
+def feature_maps(model, X, layer):
+    """The output of `model.stack_.layers[layer]` for the examples X (n_x, m), in test mode: for a layer on
+    pictures (m, n_H, n_W, n_C), the course's shape, one map per channel; else (n, m)."""
+    model._check_fitted()
+    X = check_X(X, model.stack_.n_x).astype(model.parameters_["W1"].dtype, copy=False)
+    if isinstance(layer, bool) or not isinstance(layer, (int, np.integer)) or \
+            not 0 <= layer < len(model.stack_.layers) - 1:
+        raise ValueError(f"layer: expected the index of a layer before the output activation, "
+                         f"0..{len(model.stack_.layers) - 2}, got {layer!r}")
+    return model.stack_.outputs(X, model.parameters_, model.state_, int(layer))

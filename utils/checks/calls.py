@@ -232,13 +232,14 @@ def check_hyperparameters(params):
 def _check_layers(checked):
     """`layers` given: a list of `utils.layers` (or descriptions) starting with a Dense layer; hidden_layers is
     read off it, activations are its Activation layers, dropout its Dropout layers (keep_prob stays 1)."""
-    from ..layers import Dense, layers_from_descriptions
+    from ..layers import Dense, Image, layers_from_descriptions
     from ..layers.stack import resolve_bias
     checked = _check_training_settings(checked)
     layers = resolve_bias(layers_from_descriptions(checked["layers"]))
-    if not layers or not isinstance(layers[0], Dense):
+    if not layers or not isinstance(layers[0], (Dense, Image)):
         raise ValueError(f"layers: expected the hidden layers as a list starting with a Dense layer, e.g. "
-                         f"[Dense(64), BatchNorm(), Activation('relu')], got {[layer.kind for layer in layers]}")
+                         f"[Dense(64), BatchNorm(), Activation('relu')], or with Image(height, width, channels) for "
+                         f"a network on pictures, got {[layer.kind for layer in layers]}")
     if checked["keep_prob"] != 1:
         raise ValueError(f"keep_prob: expected 1 with layers=[...] (put Dropout({checked['keep_prob']}) layers in the "
                          f"list where units are dropped), got {checked['keep_prob']!r}")

@@ -260,12 +260,14 @@ def check_layer_dims(layer_dims, name="layer_dims", length=None):
     return dims
 
 
-def check_parameter_count(dims, name):
-    """Refuse a network [n_0, ..., n_L] with more than MAX_PARAMETERS weights and biases."""
-    count = _parameter_count(dims)
+def check_parameter_count(dims, name, count=None):
+    """Refuse a network [n_0, ..., n_L] (or of `count` weights and biases, a network of other layers) with more
+    than MAX_PARAMETERS weights and biases."""
+    described = f"layer_dims {dims}" if count is None else "its layers"
+    count = _parameter_count(dims) if count is None else count
     if count > MAX_PARAMETERS:
         raise ValueError(f"{name}: expected a network of at most {MAX_PARAMETERS:.0e} weights and biases "
-                         f"(MAX_PARAMETERS), got {count:.3g} for layer_dims {dims}")
+                         f"(MAX_PARAMETERS), got {count:.3g} for {described}")
 
 
 def check_hidden_layers(hidden_layers, name="hidden_layers"):

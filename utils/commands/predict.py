@@ -67,7 +67,7 @@ def check_cat_classifier(parameters: dict, metadata: dict, shown: str) -> None:
 
     (`load_parameters` has already checked that the recorded image size matches W1.)
     """
-    dims = layer_dims_of(parameters)
+    dims = network_dims(parameters, metadata)
     dataset = "'" + printable(metadata.get("dataset", "an unknown data set")) + "'"
     preprocessing = metadata.get("preprocessing") or {}
     if "image_size" not in preprocessing:
@@ -107,6 +107,14 @@ def read_photos(paths, image_size: int):
     return images, readable, failures, notes
 
 
+def network_dims(parameters: dict, metadata: dict) -> list:
+    """[n_x, units of each dense layer, ..., n_y]: read off the weights (format 1), or the file's recorded
+    layer_dims (format 2, whose weights may be convolutions' 4-D filters)."""
+    if "layers" in metadata and isinstance(metadata.get("layer_dims"), list):
+        return metadata["layer_dims"]
+    return layer_dims_of(parameters)
+
+
 def describe(shown: str, metadata: dict, dims, encoding: str | None = None) -> str:
     """One line about the parameters used: data set (`printable` for `encoding`), layer dims, test accuracy."""
     test = (metadata.get("accuracies") or {}).get("test")
@@ -126,7 +134,7 @@ def _main(argv) -> int:
     size = int(metadata["preprocessing"]["image_size"])
     images, readable, failures, notes = read_photos(args.paths, size)
     encoding = stream_encoding(sys.stdout)
-    echo(describe(cli.display_path(args.parameters), metadata, layer_dims_of(parameters), encoding))
+    echo(describe(cli.display_path(args.parameters), metadata, network_dims(parameters, metadata), encoding))
     classes = [printable(name, encoding) for name in class_names(metadata) or ["non-cat", "cat"]]
     if images:
         probabilities = np.atleast_1d(predict_images(np.stack(images), parameters, metadata))

@@ -1,7 +1,7 @@
 """Mistakes written by hand the way a beginner writes them: the control set of the mutation measure.
 
 Each exercise has a few wrong (or, marked "equivalent", right but unusual) answers as a learner would type them
-in the notebook, where `np`, `utils` and the library's names are defined. They were written before the hints
+in the notebook, where `np`, `utils`, the library's names and the lesson's own imports are defined (`mutants.namespace`). They were written before the hints
 were tuned on the generated mutants (`mutants.py`) and the hints were NOT tuned on them: their share of
 specific hints is reported apart (`python -m utils.exercises mutants --beginners`), as an estimate of how the
 hints do on mistakes nobody anticipated. Do not add a hint because one of these gets a generic answer; add a
@@ -13,8 +13,9 @@ dropout mask cast to int, an unseeded randn, `caches[l]` off by one, L = len(par
 
 Exception: the entries of chapter 2's forward_propagation, backward_propagation and nn_model, of project.ipynb's
 gradient_check_n and of chapter 4's L_model_forward_with_dropout, L_model_backward_with_regularization and
-train_mini_batch_adam, and of chapter 6's batchnorm_forward, batchnorm_backward and layernorm_forward were
-written in the same session as those exercises' hints, and two hints of nn_model (n_y from the wrong axis, a `return` inside the
+train_mini_batch_adam, of chapter 6's batchnorm_forward, batchnorm_backward and layernorm_forward, and of chapter
+7's conv_single_step, conv_forward, pool_forward, conv_backward and pool_backward were written in the same session
+as those exercises' hints, and two hints of nn_model (n_y from the wrong axis, a `return` inside the
 loop) were added after reading them: for those three exercises the share is not a blind estimate.
 """
 
@@ -1071,6 +1072,309 @@ def update_parameters(parameters, grads, learning_rate):
         new["W" + str(l + 1)] = parameters["W" + str(l + 1)] - learning_rate * grads["dW" + str(l + 1)]
         new["b" + str(l + 1)] = parameters["b" + str(l + 1)] - learning_rate * grads["db" + str(l + 1)]
     return new
+"""),
+    ],
+    "conv_single_step": [
+        ("float(b) of the (1, 1, 1) bias", """
+def conv_single_step(a_slice_prev, W, b):
+    return np.sum(a_slice_prev * W) + float(b)
+"""),
+        ("the bias array added as it is", """
+def conv_single_step(a_slice_prev, W, b):
+    Z = np.sum(a_slice_prev * W)
+    return Z + b
+"""),
+        ("np.dot of the window and the filter", """
+def conv_single_step(a_slice_prev, W, b):
+    return float(np.sum(np.dot(a_slice_prev, W)) + b.item())
+"""),
+        ("the mean of the products", """
+def conv_single_step(a_slice_prev, W, b):
+    return float(np.mean(a_slice_prev * W) + b.item())
+"""),
+    ],
+    "conv_forward": [
+        ("the windows sliced from the unpadded A_prev", """
+def conv_forward(A_prev, W, b, hparameters):
+    m, n_H_prev, n_W_prev, n_C_prev = A_prev.shape
+    f, f, n_C_prev, n_C = W.shape
+    stride, pad = hparameters["stride"], hparameters["pad"]
+    n_H = int((n_H_prev - f + 2 * pad) / stride) + 1
+    n_W = int((n_W_prev - f + 2 * pad) / stride) + 1
+    Z = np.zeros((m, n_H, n_W, n_C))
+    for i in range(m):
+        for h in range(n_H):
+            for w in range(n_W):
+                for c in range(n_C):
+                    window = A_prev[i, h * stride:h * stride + f, w * stride:w * stride + f, :]
+                    Z[i, h, w, c] = conv_single_step(window, W[:, :, :, c], b[:, :, :, c])
+    return Z, (A_prev, W, b, hparameters)
+"""),
+        ("the whole W and b given to conv_single_step", """
+def conv_forward(A_prev, W, b, hparameters):
+    m, n_H_prev, n_W_prev, n_C_prev = A_prev.shape
+    f, f, n_C_prev, n_C = W.shape
+    stride, pad = hparameters["stride"], hparameters["pad"]
+    n_H = int((n_H_prev - f + 2 * pad) / stride) + 1
+    n_W = int((n_W_prev - f + 2 * pad) / stride) + 1
+    Z = np.zeros((m, n_H, n_W, n_C))
+    A_pad = zero_pad(A_prev, pad)
+    for i in range(m):
+        for h in range(n_H):
+            for w in range(n_W):
+                for c in range(n_C):
+                    window = A_pad[i, h * stride:h * stride + f, w * stride:w * stride + f, :]
+                    Z[i, h, w, c] = conv_single_step(window, W, b)
+    return Z, (A_prev, W, b, hparameters)
+"""),
+        ("an inclusive end, vert_end = vert_start + f - 1", """
+def conv_forward(A_prev, W, b, hparameters):
+    m, n_H_prev, n_W_prev, n_C_prev = A_prev.shape
+    f, f, n_C_prev, n_C = W.shape
+    stride, pad = hparameters["stride"], hparameters["pad"]
+    n_H = int((n_H_prev - f + 2 * pad) / stride) + 1
+    n_W = int((n_W_prev - f + 2 * pad) / stride) + 1
+    Z = np.zeros((m, n_H, n_W, n_C))
+    A_pad = zero_pad(A_prev, pad)
+    for i in range(m):
+        for h in range(n_H):
+            for w in range(n_W):
+                vert_start, horiz_start = h * stride, w * stride
+                vert_end, horiz_end = vert_start + f - 1, horiz_start + f - 1
+                for c in range(n_C):
+                    window = A_pad[i, vert_start:vert_end, horiz_start:horiz_end, :]
+                    Z[i, h, w, c] = conv_single_step(window, W[:, :, :, c], b[:, :, :, c])
+    return Z, (A_prev, W, b, hparameters)
+"""),
+        ("the bias added twice, in conv_single_step and after it", """
+def conv_forward(A_prev, W, b, hparameters):
+    m, n_H_prev, n_W_prev, n_C_prev = A_prev.shape
+    f, f, n_C_prev, n_C = W.shape
+    stride, pad = hparameters["stride"], hparameters["pad"]
+    n_H = (n_H_prev - f + 2 * pad) // stride + 1
+    n_W = (n_W_prev - f + 2 * pad) // stride + 1
+    Z = np.zeros((m, n_H, n_W, n_C))
+    A_pad = zero_pad(A_prev, pad)
+    for i in range(m):
+        for h in range(n_H):
+            for w in range(n_W):
+                window = A_pad[i, h * stride:h * stride + f, w * stride:w * stride + f, :]
+                for c in range(n_C):
+                    Z[i, h, w, c] = conv_single_step(window, W[:, :, :, c], b[:, :, :, c]) + b[0, 0, 0, c]
+    return Z, (A_prev, W, b, hparameters)
+"""),
+    ],
+    "pool_forward": [
+        ("mode ignored: always the max", """
+def pool_forward(A_prev, hparameters, mode="max"):
+    m, n_H_prev, n_W_prev, n_C = A_prev.shape
+    f, stride = hparameters["f"], hparameters["stride"]
+    n_H, n_W = (n_H_prev - f) // stride + 1, (n_W_prev - f) // stride + 1
+    A = np.zeros((m, n_H, n_W, n_C))
+    for i in range(m):
+        for h in range(n_H):
+            for w in range(n_W):
+                for c in range(n_C):
+                    A[i, h, w, c] = np.max(A_prev[i, h * stride:h * stride + f, w * stride:w * stride + f, c])
+    return A, (A_prev, hparameters)
+"""),
+        ("the max over the window of every channel", """
+def pool_forward(A_prev, hparameters, mode="max"):
+    m, n_H_prev, n_W_prev, n_C = A_prev.shape
+    f, stride = hparameters["f"], hparameters["stride"]
+    n_H, n_W = (n_H_prev - f) // stride + 1, (n_W_prev - f) // stride + 1
+    A = np.zeros((m, n_H, n_W, n_C))
+    for i in range(m):
+        for h in range(n_H):
+            for w in range(n_W):
+                window = A_prev[i, h * stride:h * stride + f, w * stride:w * stride + f, :]
+                for c in range(n_C):
+                    A[i, h, w, c] = np.max(window) if mode == "max" else np.mean(window)
+    return A, (A_prev, hparameters)
+"""),
+        ("mode compared with 'avg'", """
+def pool_forward(A_prev, hparameters, mode="max"):
+    m, n_H_prev, n_W_prev, n_C = A_prev.shape
+    f, stride = hparameters["f"], hparameters["stride"]
+    n_H, n_W = (n_H_prev - f) // stride + 1, (n_W_prev - f) // stride + 1
+    A = np.zeros((m, n_H, n_W, n_C))
+    for i in range(m):
+        for h in range(n_H):
+            for w in range(n_W):
+                for c in range(n_C):
+                    window = A_prev[i, h * stride:h * stride + f, w * stride:w * stride + f, c]
+                    if mode == "max":
+                        A[i, h, w, c] = np.max(window)
+                    elif mode == "avg":
+                        A[i, h, w, c] = np.mean(window)
+    return A, (A_prev, hparameters)
+"""),
+        ("equivalent: vectorised over the examples and channels", """
+def pool_forward(A_prev, hparameters, mode="max"):
+    m, n_H_prev, n_W_prev, n_C = A_prev.shape
+    f, stride = hparameters["f"], hparameters["stride"]
+    n_H, n_W = (n_H_prev - f) // stride + 1, (n_W_prev - f) // stride + 1
+    A = np.zeros((m, n_H, n_W, n_C))
+    reduce = np.max if mode == "max" else np.mean
+    for h in range(n_H):
+        for w in range(n_W):
+            A[:, h, w, :] = reduce(A_prev[:, h * stride:h * stride + f, w * stride:w * stride + f, :], axis=(1, 2))
+    return A, (A_prev, hparameters)
+"""),
+    ],
+    "conv_backward": [
+        ("the crop pad:-pad, empty when pad is 0", """
+def conv_backward(dZ, cache):
+    A_prev, W, b, hparameters = cache
+    stride, pad = hparameters["stride"], hparameters["pad"]
+    f = W.shape[0]
+    m, n_H, n_W, n_C = dZ.shape
+    dA_prev, dW, db = np.zeros(A_prev.shape), np.zeros(W.shape), np.zeros(b.shape)
+    A_prev_pad, dA_prev_pad = zero_pad(A_prev, pad), zero_pad(dA_prev, pad)
+    for i in range(m):
+        a_prev_pad, da_prev_pad = A_prev_pad[i], dA_prev_pad[i]
+        for h in range(n_H):
+            for w in range(n_W):
+                for c in range(n_C):
+                    vs, hs = h * stride, w * stride
+                    da_prev_pad[vs:vs + f, hs:hs + f, :] += W[:, :, :, c] * dZ[i, h, w, c]
+                    dW[:, :, :, c] += a_prev_pad[vs:vs + f, hs:hs + f, :] * dZ[i, h, w, c]
+                    db[:, :, :, c] += dZ[i, h, w, c]
+        dA_prev[i, :, :, :] = da_prev_pad[pad:-pad, pad:-pad, :]
+    return dA_prev, dW, db
+"""),
+        ("dW and db started again for every example", """
+def conv_backward(dZ, cache):
+    A_prev, W, b, hparameters = cache
+    stride, pad = hparameters["stride"], hparameters["pad"]
+    f = W.shape[0]
+    m, n_H, n_W, n_C = dZ.shape
+    dA_prev = np.zeros(A_prev.shape)
+    A_prev_pad, dA_prev_pad = zero_pad(A_prev, pad), zero_pad(dA_prev, pad)
+    for i in range(m):
+        dW, db = np.zeros(W.shape), np.zeros(b.shape)
+        a_prev_pad, da_prev_pad = A_prev_pad[i], dA_prev_pad[i]
+        for h in range(n_H):
+            for w in range(n_W):
+                for c in range(n_C):
+                    vs, hs = h * stride, w * stride
+                    da_prev_pad[vs:vs + f, hs:hs + f, :] += W[:, :, :, c] * dZ[i, h, w, c]
+                    dW[:, :, :, c] += a_prev_pad[vs:vs + f, hs:hs + f, :] * dZ[i, h, w, c]
+                    db[:, :, :, c] += dZ[i, h, w, c]
+        dA_prev[i] = da_prev_pad[pad:pad + A_prev.shape[1], pad:pad + A_prev.shape[2], :]
+    return dA_prev, dW, db
+"""),
+        ("the gradients averaged over the examples", """
+def conv_backward(dZ, cache):
+    A_prev, W, b, hparameters = cache
+    stride, pad = hparameters["stride"], hparameters["pad"]
+    f = W.shape[0]
+    m, n_H, n_W, n_C = dZ.shape
+    dA_prev, dW, db = np.zeros(A_prev.shape), np.zeros(W.shape), np.zeros(b.shape)
+    A_prev_pad, dA_prev_pad = zero_pad(A_prev, pad), zero_pad(dA_prev, pad)
+    for i in range(m):
+        for h in range(n_H):
+            for w in range(n_W):
+                for c in range(n_C):
+                    vs, hs = h * stride, w * stride
+                    dA_prev_pad[i, vs:vs + f, hs:hs + f, :] += W[:, :, :, c] * dZ[i, h, w, c]
+                    dW[:, :, :, c] += A_prev_pad[i, vs:vs + f, hs:hs + f, :] * dZ[i, h, w, c]
+                    db[:, :, :, c] += dZ[i, h, w, c]
+    dA_prev = dA_prev_pad[:, pad:pad + A_prev.shape[1], pad:pad + A_prev.shape[2], :]
+    return dA_prev, dW / m, db / m
+"""),
+        ("dW from the filter instead of the window", """
+def conv_backward(dZ, cache):
+    A_prev, W, b, hparameters = cache
+    stride, pad = hparameters["stride"], hparameters["pad"]
+    f = W.shape[0]
+    m, n_H, n_W, n_C = dZ.shape
+    dW, db = np.zeros(W.shape), np.zeros(b.shape)
+    dA_prev_pad = np.zeros((m, A_prev.shape[1] + 2 * pad, A_prev.shape[2] + 2 * pad, A_prev.shape[3]))
+    for i in range(m):
+        for h in range(n_H):
+            for w in range(n_W):
+                for c in range(n_C):
+                    vs, hs = h * stride, w * stride
+                    dA_prev_pad[i, vs:vs + f, hs:hs + f, :] += W[:, :, :, c] * dZ[i, h, w, c]
+                    dW[:, :, :, c] += W[:, :, :, c] * dZ[i, h, w, c]
+                    db[:, :, :, c] += dZ[i, h, w, c]
+    return dA_prev_pad[:, pad:pad + A_prev.shape[1], pad:pad + A_prev.shape[2], :], dW, db
+"""),
+    ],
+    "pool_backward": [
+        ("the mask of the whole image", """
+def pool_backward(dA, cache, mode="max"):
+    A_prev, hparameters = cache
+    f, stride = hparameters["f"], hparameters["stride"]
+    m, n_H, n_W, n_C = dA.shape
+    dA_prev = np.zeros(A_prev.shape)
+    for i in range(m):
+        for h in range(n_H):
+            for w in range(n_W):
+                for c in range(n_C):
+                    vs, hs = h * stride, w * stride
+                    if mode == "max":
+                        mask = A_prev[i, :, :, c] == np.max(A_prev[i, :, :, c])
+                        dA_prev[i, :, :, c] += mask * dA[i, h, w, c]
+                    else:
+                        dA_prev[i, vs:vs + f, hs:hs + f, c] += dA[i, h, w, c] / (f * f)
+    return dA_prev
+"""),
+        ("the average shared by f, not f * f", """
+def pool_backward(dA, cache, mode="max"):
+    A_prev, hparameters = cache
+    f, stride = hparameters["f"], hparameters["stride"]
+    m, n_H, n_W, n_C = dA.shape
+    dA_prev = np.zeros(A_prev.shape)
+    for i in range(m):
+        for h in range(n_H):
+            for w in range(n_W):
+                for c in range(n_C):
+                    vs, hs = h * stride, w * stride
+                    window = A_prev[i, vs:vs + f, hs:hs + f, c]
+                    if mode == "max":
+                        dA_prev[i, vs:vs + f, hs:hs + f, c] += (window == np.max(window)) * dA[i, h, w, c]
+                    else:
+                        dA_prev[i, vs:vs + f, hs:hs + f, c] += dA[i, h, w, c] / f
+    return dA_prev
+"""),
+        ("the window's gradient assigned, not added", """
+def pool_backward(dA, cache, mode="max"):
+    A_prev, hparameters = cache
+    f, stride = hparameters["f"], hparameters["stride"]
+    m, n_H, n_W, n_C = dA.shape
+    dA_prev = np.zeros(A_prev.shape)
+    for i in range(m):
+        for h in range(n_H):
+            for w in range(n_W):
+                for c in range(n_C):
+                    vs, hs = h * stride, w * stride
+                    window = A_prev[i, vs:vs + f, hs:hs + f, c]
+                    if mode == "max":
+                        dA_prev[i, vs:vs + f, hs:hs + f, c] = (window == np.max(window)) * dA[i, h, w, c]
+                    else:
+                        dA_prev[i, vs:vs + f, hs:hs + f, c] = np.ones((f, f)) * dA[i, h, w, c] / (f * f)
+    return dA_prev
+"""),
+        ("equivalent: the mask from np.argmax (no ties in the cases)", """
+def pool_backward(dA, cache, mode="max"):
+    A_prev, hparameters = cache
+    f, stride = hparameters["f"], hparameters["stride"]
+    m, n_H, n_W, n_C = dA.shape
+    dA_prev = np.zeros(A_prev.shape)
+    for i in range(m):
+        for h in range(n_H):
+            for w in range(n_W):
+                for c in range(n_C):
+                    vs, hs = h * stride, w * stride
+                    if mode == "max":
+                        window = A_prev[i, vs:vs + f, hs:hs + f, c]
+                        r, k = np.unravel_index(np.argmax(window), window.shape)
+                        dA_prev[i, vs + r, hs + k, c] += dA[i, h, w, c]
+                    else:
+                        dA_prev[i, vs:vs + f, hs:hs + f, c] += dA[i, h, w, c] / (f * f)
+    return dA_prev
 """),
     ],
 }

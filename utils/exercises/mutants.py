@@ -111,12 +111,23 @@ def solutions(root: Path = PROJECT_ROOT) -> dict[str, Solution]:
     return out
 
 
+#: Names a lesson imports for its exercise cells besides the library's `utils.__all__` (module -> names): chapter 7's
+#: cells call zero_pad and conv_single_step (`from utils.conv import ...` in its first cell).
+LESSON_IMPORTS = {"utils.conv": ("zero_pad", "conv_single_step")}
+
+
 def namespace() -> dict:
-    """What a notebook's cell sees when it defines an exercise: numpy, utils and the library's names."""
+    """What a notebook's cell sees when it defines an exercise: numpy, utils, the library's names and the
+    lessons' own imports (`LESSON_IMPORTS`)."""
+    import importlib
+
     import utils
 
     ns = {"__name__": "__exercise__", "np": np, "utils": utils}
     ns.update({name: getattr(utils, name) for name in utils.__all__ if not name.startswith("_")})
+    for module, names in LESSON_IMPORTS.items():
+        loaded = importlib.import_module(module)
+        ns.update({name: getattr(loaded, name) for name in names})
     return ns
 
 

@@ -206,9 +206,15 @@ def check_weights(parameters, layers=None) -> dict:
             _fail(f"parameters: expected a dict with W1 and the arrays of the layers, got "
                   f"{sorted(map(str, parameters)) if isinstance(parameters, dict) else type(parameters).__name__}")
         arrays = {str(name): _as_array(value, f"parameters['{name}']") for name, value in parameters.items()}
-        if arrays["W1"].ndim != 2:
-            _fail(f"parameters['W1']: expected a 2-D array (n_1, n_0), got shape {arrays['W1'].shape}")
-        stack = stack_of(layers, arrays["W1"].shape[1], "layers")
+        from ..layers import input_size
+        try:
+            n_x = input_size(layers, arrays["W1"].shape)
+        except ValueError as error:
+            _fail(str(error))
+        if not n_x:
+            _fail(f"parameters['W1']: expected a 2-D array (n_1, n_0) (or an Image layer first), got shape "
+                  f"{arrays['W1'].shape}")
+        stack = stack_of(layers, n_x, "layers")
         unknown = sorted(n for n in arrays if not STACK_MEMBER.fullmatch(n))
         if unknown:
             _fail(f"parameters: unexpected keys {unknown}; the layers need "
