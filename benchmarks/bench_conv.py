@@ -25,8 +25,9 @@ its loop. The first epoch includes warm-up in both (the library's also fit's che
 cost before training on the whole set; PyTorch's its first allocations), so the figure is the median of epochs
 2..E; the whole fit time is printed too. Each round runs every contender once (the starting contender rotates), so
 load from other jobs hits all of them alike; the summary gives each contender's median and the median of the
-per-round ratios library / torch. The library trains on one BLAS thread (utils/blas.py: its products are small),
-PyTorch on its default threads unless --torch-threads is given.
+per-round ratios library / torch. The library computes each step's batch in parts on two threads, each part's
+products on one BLAS thread (utils/layers/stack.py, utils/blas.py); PyTorch runs on its default threads unless
+--torch-threads is given.
 
 Max-pooling's gradient: the library's Pool2D gives a window's gradient to every entry equal to its maximum (the
 course's create_mask_from_window, x == max(x)); nn.MaxPool2d gives it to one. A convolution of saturated pixels (a
@@ -42,15 +43,16 @@ import importlib.metadata
 import importlib.util
 import json
 import os
-import platform
 import resource
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+
+import harness   # benchmarks/harness.py, beside this script
+from harness import machine_lines, mb, reset_peak_memory
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -236,11 +238,7 @@ def course_pool_module():
 def worker(name, epochs, torch_threads=None, pool_ties="one"):
     """Run one contender once in this process; print its result as one JSON line."""
     run = setup(name, torch_threads, pool_ties)
-    try:  # Linux: reset the peak to the resident size now, so that a passing peak of the loading is not counted
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-    except OSError:
-        pass
+    reset_peak_memory()
     baseline_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # after imports and data loading
     load_average = os.getloadavg()[0]
     result = run(epochs)
@@ -251,31 +249,8 @@ def worker(name, epochs, torch_threads=None, pool_ties="one"):
 
 # ------------------------------------------------------------------ the parent
 
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
 def header(args, names):
-    from threadpoolctl import threadpool_info
-    blas = [lib for lib in threadpool_info() if lib["user_api"] == "blas"]
-    try:
-        torch_version = importlib.metadata.version("torch")
-    except importlib.metadata.PackageNotFoundError:
-        torch_version = "not installed (pip install -r benchmarks/requirements.txt)"
-    lines = [f"CPU: {cpu_model()}, {os.cpu_count()} logical cores; load average {os.getloadavg()}",
-             f"numpy {np.__version__}, torch {torch_version}, Python {platform.python_version()}"]
-    for lib in blas:
-        lines.append(f"BLAS: {lib['internal_api']} {lib.get('version')}, kernel {lib.get('architecture')}, "
-                     f"{lib['num_threads']} threads by default"
-                     + (f" (OPENBLAS_CORETYPE={os.environ['OPENBLAS_CORETYPE']})"
-                        if "OPENBLAS_CORETYPE" in os.environ else ""))
+    lines = machine_lines()
     lines.append(f"epochs: digits {args.digits_epochs}, cats {args.cats_epochs}; {args.rounds} interleaved rounds of "
                  f"{', '.join(names)}; time per epoch = median of epochs 2..E (epoch 1 includes warm-up)")
     return "\n".join(lines)
@@ -286,27 +261,16 @@ def epochs_for(name, args):
 
 
 def run_worker(name, args):
-    command = [sys.executable, str(Path(__file__).resolve()), "--worker", name,
-               "--epochs", str(epochs_for(name, args))]
+    arguments = ["--epochs", str(epochs_for(name, args)), "--torch-pool-ties", args.torch_pool_ties]
     if args.torch_threads:
-        command += ["--torch-threads", str(args.torch_threads)]
-    command += ["--torch-pool-ties", args.torch_pool_ties]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
-    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
-    if done.returncode or not lines:
-        sys.exit(f"{name} failed (exit {done.returncode}):\n{done.stdout}{done.stderr}")
-    return json.loads(lines[-1][len("RESULT "):])
+        arguments += ["--torch-threads", str(args.torch_threads)]
+    return harness.run_worker(Path(__file__).resolve(), name, arguments, ROOT)
 
 
 def per_epoch(result):
     """The median time of epochs 2..E (epoch 1 if there is only one)."""
     times = result["epoch_seconds"]
     return statistics.median(times[1:] or times)
-
-
-def mb(kib):
-    """ru_maxrss (KiB on Linux) in MB (10^6 bytes)."""
-    return kib * 1024 / 1e6
 
 
 def main():

@@ -39,15 +39,16 @@ import importlib.metadata
 import importlib.util
 import json
 import os
-import platform
 import resource
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+
+import harness   # benchmarks/harness.py, beside this script
+from harness import machine_lines, mb, reset_peak_memory
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -280,12 +281,7 @@ def torch_digits(X, y, X_test, y_test, epochs):
 def worker(name, iterations, epochs, torch_threads=None):
     """Run one contender once in this process; print its result as one JSON line."""
     run = setup(name, torch_threads)
-    try:  # Linux: reset the peak to the resident size now, so that a passing peak of the loading is not counted
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-        reset = True
-    except OSError:
-        reset = False
+    reset = reset_peak_memory()
     baseline_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # after imports and data loading
     load = os.getloadavg()[0]
     start = time.perf_counter()
@@ -299,31 +295,8 @@ def worker(name, iterations, epochs, torch_threads=None):
 
 # ------------------------------------------------------------------ the parent
 
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
 def header(args):
-    from threadpoolctl import threadpool_info
-    blas = [lib for lib in threadpool_info() if lib["user_api"] == "blas"]
-    try:
-        torch_version = importlib.metadata.version("torch")
-    except importlib.metadata.PackageNotFoundError:
-        torch_version = "not installed (pip install -r benchmarks/requirements.txt)"
-    lines = [f"CPU: {cpu_model()}, {os.cpu_count()} logical cores; load average {os.getloadavg()}",
-             f"numpy {np.__version__}, torch {torch_version}, Python {platform.python_version()}"]
-    for lib in blas:
-        lines.append(f"BLAS: {lib['internal_api']} {lib.get('version')}, kernel {lib.get('architecture')}, "
-                     f"{lib['num_threads']} threads by default"
-                     + (f" (OPENBLAS_CORETYPE={os.environ['OPENBLAS_CORETYPE']})"
-                        if "OPENBLAS_CORETYPE" in os.environ else " (own kernel)"))
+    lines = machine_lines()
     lines.append("NeuralNetwork.fit (library, adam) trains on 1 BLAS thread below 3e8 multiply-adds per product "
                  "(utils/blas.py); plain32 and seed use the BLAS default")
     lines.append(f"{args.iterations} iterations (catvnoncat {LAYERS}, lr {LEARNING_RATE}); digits {DIGITS_LAYERS}, "
@@ -332,20 +305,10 @@ def header(args):
 
 
 def run_worker(name, args):
-    command = [sys.executable, str(Path(__file__).resolve()), "--worker", name,
-               "--iterations", str(args.iterations), "--epochs", str(args.epochs)]
+    arguments = ["--iterations", str(args.iterations), "--epochs", str(args.epochs)]
     if args.torch_threads:
-        command += ["--torch-threads", str(args.torch_threads)]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
-    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
-    if done.returncode or not lines:
-        sys.exit(f"{name} failed (exit {done.returncode}):\n{done.stdout}{done.stderr}")
-    return json.loads(lines[-1][len("RESULT "):])
-
-
-def mb(kib):
-    """ru_maxrss (KiB on Linux) in MB (10^6 bytes)."""
-    return kib * 1024 / 1e6
+        arguments += ["--torch-threads", str(args.torch_threads)]
+    return harness.run_worker(Path(__file__).resolve(), name, arguments, ROOT)
 
 
 def median(values):

@@ -200,7 +200,7 @@ def _printed(cell):
     return "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
 
 
-@pytest.mark.learner   # the whole lesson again: 95 s for the five on the project's 2-core machine
+@pytest.mark.learner   # the whole lesson again: 55 s for the seven on the project's 2-core machine
 @pytest.mark.parametrize("path", sorted(EXERCISES_DIR.glob("*.ipynb")), ids=lambda p: p.stem)
 def test_a_learner_notebook_runs_top_to_bottom_with_every_exercise_unsolved(path, tmp_path, monkeypatch):
     # The kernel inherits this environment: one BLAS thread, and copies of the saved networks and experiment

@@ -5,7 +5,9 @@
     cost, AL, grads = stack.gradients(X, Y, params, state)          # training mode: batch statistics
     AL = stack.predict_proba(X, params, state)                      # test mode: running statistics
 
-Names in the network are the course's: the arrays of the layers that follow the l-th dense layer get its number,
+A network on pictures starts with `Image(h, w, c)` and reaches its dense layers through `Flatten()`
+(`utils/layers/conv.py`); its convolutions number their W and b like the dense layers. Names in the network are the
+course's: the arrays of the layers that follow the l-th layer with weights (dense or convolution) get its number,
 ``W3``, ``b3``, ``gamma3``, ``beta3`` (trainable: `params`) and ``running_mean3``, ``running_var3`` (`state`,
 updated by training, never by the optimiser). The last layer is the output's sigmoid or softmax, joined to the
 cross-entropy as the course does: dZ_L = A_L - Y. L2 (``lambd``) adds lambd / (2 m) sum ||W_l||^2 to the cost and
